@@ -1,0 +1,57 @@
+//! What the `#[netns_test]` expansion calls. Not public API: names here may
+//! change in any release.
+
+use std::fmt::Debug;
+
+use crate::Net;
+
+/// Everything the macro knows about one test, computed at compile time.
+#[derive(Debug)]
+pub struct TestDef {
+    /// `module_path!()` at the test's definition.
+    pub module_path: &'static str,
+    /// The test function's name.
+    pub name: &'static str,
+    /// The topology text, already validated by the macro; `""` for none.
+    pub topology: &'static str,
+    /// `timeout = "..."` in milliseconds, if given.
+    pub timeout_ms: Option<u64>,
+}
+
+/// Turns what a test body returns into a pass or a failure message, the way
+/// libtest treats `()` and `Result<(), E: Debug>`.
+pub trait TestReturn {
+    /// `Ok(())` for a pass, `Err(debug text)` for a failure.
+    fn into_test_result(self) -> Result<(), String>;
+}
+
+impl TestReturn for () {
+    fn into_test_result(self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl<E: Debug> TestReturn for Result<(), E> {
+    fn into_test_result(self) -> Result<(), String> {
+        self.map_err(|e| format!("Error: {e:?}"))
+    }
+}
+
+/// Runs one test: in the parent (the libtest test thread) this starts the
+/// sandboxed child and reports its outcome; in the child it builds the
+/// network and runs `body`.
+pub fn run(def: &'static TestDef, body: fn(&Net) -> Result<(), String>) {
+    crate::sandbox::run(def, body)
+}
+
+/// Runs an async test body on a current-thread tokio runtime.
+#[cfg(feature = "tokio")]
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(future),
+        Err(e) => panic!("netns-test: cannot start the tokio runtime: {e}"),
+    }
+}
