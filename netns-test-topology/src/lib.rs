@@ -1,52 +1,250 @@
-//! The topology language of netns-test (STUB: to be replaced by the real
-//! parser; the public names below are the contract).
+//! The topology language of netns-test: the text a test writes in
+//! `#[netns_test(topology = "...")]`, read into a [`Plan`] of kernel objects.
+//!
+//! The pipeline, one module per step: text → tokens (`lexer`) → syntax tree
+//! with spans (`ast`, `parser`) → validated model without spans (`model`,
+//! `validate`) → [`Plan`] (`planner`). This crate is pure: no I/O, no unsafe,
+//! no netlink. The proc macro runs it at compile time and the runtime at run
+//! time, so both report the same errors.
+//!
+//! # The language
+//!
+//! One statement per line; `;` also ends a statement; `#` starts a comment
+//! that runs to the end of the line. Blank lines, indentation and trailing
+//! whitespace do not matter.
+//!
+//! ```text
+//! node NAME[, NAME...]          network namespaces of their own, lo up
+//! router NAME[, NAME...]        nodes with IPv4 and IPv6 forwarding enabled
+//! bridge NAME [CIDR...]         a Linux bridge in the host namespace, up
+//! END -- END [mtu=N]            a veth pair, both ends up
+//! route OWNER DEST via ADDR     DEST is a CIDR or `default`
+//! sysctl OWNER KEY=VALUE        a net.* sysctl in that namespace
+//! ```
+//!
+//! - `END` is `OWNER[:IFNAME] [CIDR...]`. `OWNER` is a node, a router, a
+//!   bridge, or `host`: the namespace the test body runs in. A bridge end is a
+//!   port of that bridge: a veth end in the host namespace, attached to the
+//!   bridge, with no addresses.
+//! - `CIDR` is an IPv4 or IPv6 address with a prefix length: `10.0.0.1/24`,
+//!   `fd00::1/64`. Host bits are kept: `10.0.0.1/24` is address 10.0.0.1 on
+//!   prefix 10.0.0.0/24.
+//! - `mtu=N` sets the MTU of both ends, 68 to 65535 (at least 1280 when the
+//!   link has IPv6 addresses). It is the only link option.
+//! - `route OWNER DEST via ADDR`: `OWNER` is a node, a router or `host`
+//!   (routes in the namespace where bridges live are `route host ...`). `DEST`
+//!   is a prefix without host bits (`10.1.0.0/16`) or `default`, which takes
+//!   the family of the gateway. The gateway is a plain address of the same
+//!   family, inside the prefix of an address of `OWNER` (host: including the
+//!   bridges' addresses), not one of `OWNER`'s own addresses, and not IPv6
+//!   link-local (a route here names no interface). One route per destination
+//!   and namespace.
+//! - `sysctl OWNER KEY=VALUE`: `OWNER` as for routes. `KEY` starts with
+//!   `net.`, then dot-separated parts, none empty, without `/`, `:`,
+//!   whitespace or control characters (so interface names may appear:
+//!   `net.ipv4.conf.eth0.rp_filter`). `VALUE` is one non-empty word.
+//! - Declarations come first in meaning, not in text: a link may name a node
+//!   declared further down. Namespaces and bridges are numbered in order of
+//!   declaration, links, routes and sysctls kept in order of appearance.
+//!
+//! The three-line walk-through: a node `ns1` whose `eth0` sits on the bridge
+//! `testbr` through the port `ns1-nic`.
+//!
+//! ```
+//! use netns_test_topology::{NsId, Topology};
+//!
+//! let topology: Topology = "
+//!     node ns1
+//!     bridge testbr 10.0.0.1/24
+//!     ns1:eth0 10.0.0.100/24 -- testbr:ns1-nic
+//! "
+//! .parse()?;
+//! let plan = topology.plan();
+//! assert_eq!(plan.namespaces[1].name, "ns1");
+//! assert_eq!(plan.bridges[0].addrs[0].to_string(), "10.0.0.1/24");
+//! let link = &plan.links[0];
+//! assert_eq!((link.a.ns, link.a.ifname.as_str()), (NsId(1), "eth0"));
+//! assert_eq!((link.b.ns, link.b.ifname.as_str()), (NsId::HOST, "ns1-nic"));
+//! assert_eq!((link.b.bridge, link.b.addrs.len()), (Some(0), 0));
+//! # Ok::<(), netns_test_topology::TopologyError>(())
+//! ```
+//!
+//! # Names
+//!
+//! - Nodes, routers and bridges share one set of names: no two alike. A name
+//!   is an ASCII letter followed by ASCII letters, digits, `-` and `_`
+//!   (`ns1`, `client-a`, `r_2`). `host` and the statement words `node`,
+//!   `router`, `bridge`, `route` and `sysctl` are reserved.
+//! - A bridge is an interface of the host namespace, so its name is also at
+//!   most 15 bytes and must not clash with another interface there.
+//! - Interface names follow the kernel: 1 to 15 bytes, no `/`, `:`,
+//!   whitespace or control characters, not `.` or `..`. Each is unique in its
+//!   namespace, and `lo` is taken everywhere. The host namespace holds the
+//!   host's ends, every bridge and every bridge port.
+//!
+//! # Automatic names
+//!
+//! Names written with `:IFNAME` (and bridge names) are reserved first; the
+//! automatic names are then given in order of appearance (links top to
+//! bottom, left end before right end) and skip every reserved name, so they
+//! never clash.
+//!
+//! - An end on a node, a router or `host` without `:IFNAME` is the first free
+//!   `eth0`, `eth1`, ... of that namespace.
+//! - A bridge port without `:IFNAME` is `<bridge>-p<N>`, where N is the
+//!   port's index on its bridge (counting every port of that bridge, named or
+//!   not, from 0, in order of appearance). If that name is taken in the host
+//!   namespace, N counts up until it is free. The bridge part is cut so the
+//!   whole name stays within 15 bytes: ports of `br0` are `br0-p0`,
+//!   `br0-p1`, ...; port 3 of `abcdefghijklmno` is `abcdefghijkl-p3`.
+//!
+//! ```
+//! use netns_test_topology::Topology;
+//!
+//! let topology: Topology = "
+//!     node a, b
+//!     bridge br0
+//!     a -- br0          # a:eth0 -- br0-p0
+//!     a:eth0 -- b       # eth0 was written: the first link's end became eth1
+//!     b -- br0:uplink   # b:eth1, a named port (port 1 of br0)
+//!     host -- br0       # host:eth0 -- br0-p2
+//! "
+//! .parse()?;
+//! let names: Vec<(&str, &str)> = topology
+//!     .plan()
+//!     .links
+//!     .iter()
+//!     .map(|l| (l.a.ifname.as_str(), l.b.ifname.as_str()))
+//!     .collect();
+//! assert_eq!(
+//!     names,
+//!     [("eth1", "br0-p0"), ("eth0", "eth0"), ("eth1", "uplink"), ("eth0", "br0-p2")]
+//! );
+//! # Ok::<(), netns_test_topology::TopologyError>(())
+//! ```
+//!
+//! # Routers
+//!
+//! A router gets the sysctls `net.ipv4.ip_forward=1` and
+//! `net.ipv6.conf.all.forwarding=1`, placed before the user's sysctls, so a
+//! `sysctl` line can still turn them off.
+//!
+//! ```
+//! use netns_test_topology::Topology;
+//!
+//! let topology: Topology = "
+//!     node a, b; router r
+//!     a 10.0.1.2/24 -- r 10.0.1.1/24
+//!     r 10.0.2.1/24 -- b 10.0.2.2/24
+//!     route a default via 10.0.1.1
+//!     route b default via 10.0.2.1
+//! "
+//! .parse()?;
+//! let keys: Vec<&str> = topology.plan().sysctls.iter().map(|s| s.key.as_str()).collect();
+//! assert_eq!(keys, ["net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"]);
+//! # Ok::<(), netns_test_topology::TopologyError>(())
+//! ```
+//!
+//! # Errors
+//!
+//! Every mistake is reported, not only the first: a syntax error drops its
+//! statement and parsing goes on with the next one, and validation checks
+//! whatever parsed. Each [`Diagnostic`] names the line and column in the
+//! topology text (1-based, columns counted in characters), shows the line with
+//! carets under the object, says what is wrong and, where there is one, how
+//! to fix it. `Display` places them at `topology:LINE:COLUMN`;
+//! [`TopologyError::render_with_origin`] puts another origin there, such as
+//! the path of a topology file.
+//!
+//! ```
+//! use netns_test_topology::Topology;
+//!
+//! let error = "node ns1\nbridge testbr\nns2:eth0 10.0.0.100/24 -- testbr"
+//!     .parse::<Topology>()
+//!     .unwrap_err();
+//! assert_eq!(
+//!     error.to_string(),
+//!     "\
+//! error: unknown owner `ns2`
+//!  --> topology:3:1
+//!   |
+//! 3 | ns2:eth0 10.0.0.100/24 -- testbr
+//!   | ^^^ `ns2` is not a node, router or bridge
+//!   |
+//!   = help: did you mean `ns1`? If not, declare it with `node ns2`, \
+//!     or use one of: ns1, testbr, host"
+//! );
+//! assert_eq!(error.diagnostics()[0].column(), 1);
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+mod ast;
+mod cidr;
+mod diagnostic;
+mod error;
+mod lexer;
+mod location;
+mod model;
+mod names;
+mod parser;
 pub mod plan;
+mod planner;
+mod span;
+mod suggest;
+mod validate;
 
-pub use plan::{BridgePlan, Cidr, NamespacePlan, NsId, NsKind, Plan, RoutePlan, SysctlPlan, VethEnd, VethPlan};
+pub use cidr::ParseCidrError;
+pub use diagnostic::{Diagnostic, TopologyError};
+pub use plan::{
+    BridgePlan, Cidr, NamespacePlan, NsId, NsKind, Plan, RoutePlan, SysctlPlan, VethEnd, VethPlan,
+};
 
-use std::fmt;
 use std::str::FromStr;
 
-/// A parsed and validated topology.
+/// A parsed and validated topology, ready to build.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Topology {
     plan: Plan,
 }
 
 impl Topology {
+    /// Just the host namespace, with nothing in it: the topology of a test
+    /// that names none.
+    pub fn empty() -> Topology {
+        Topology {
+            plan: planner::plan(model::Model::default()),
+        }
+    }
+
     /// The plan: every kernel object to create, in order.
     pub fn plan(&self) -> &Plan {
         &self.plan
     }
 }
 
-/// Every mistake found in a topology text; `Display` shows them all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopologyError {
-    rendered: String,
-}
-
-impl fmt::Display for TopologyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.rendered)
+impl Default for Topology {
+    /// [`Topology::empty`].
+    fn default() -> Topology {
+        Topology::empty()
     }
 }
 
-impl std::error::Error for TopologyError {}
-
 impl FromStr for Topology {
     type Err = TopologyError;
-    fn from_str(_s: &str) -> Result<Self, Self::Err> {
-        Ok(Topology {
-            plan: Plan {
-                namespaces: vec![NamespacePlan { name: "host".into(), kind: NsKind::Host }],
-                bridges: vec![],
-                links: vec![],
-                routes: vec![],
-                sysctls: vec![],
-            },
-        })
+
+    /// Parses and validates a topology text, reporting every mistake.
+    fn from_str(src: &str) -> Result<Topology, TopologyError> {
+        let statements = lexer::statements(src);
+        let (tree, mut errors) = parser::parse(&statements);
+        let (model, validation_errors) = validate::validate(src, &tree);
+        errors.extend(validation_errors);
+        if errors.is_empty() {
+            Ok(Topology {
+                plan: planner::plan(model),
+            })
+        } else {
+            Err(TopologyError::new(src, errors))
+        }
     }
 }

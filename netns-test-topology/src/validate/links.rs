@@ -1,0 +1,133 @@
+//! `END -- END [mtu=N]`: owners, interface names, port addresses.
+
+use super::interfaces::ClaimKind;
+use super::Validator;
+use crate::ast::{End, Link, Name};
+use crate::error::Error;
+use crate::model::{self, Attach};
+use crate::names::{ifname_problem, IfnameProblem, MAX_IFNAME};
+use crate::plan::NsId;
+
+/// IPv6 needs links of at least this MTU; Linux turns IPv6 off below it.
+const IPV6_MIN_MTU: u32 = 1280;
+
+impl<'a> Validator<'a> {
+    pub(super) fn link(&mut self, link: &Link<'a>) {
+        let a = self.end(&link.a);
+        let b = self.end(&link.b);
+        if let Some(mtu) = link.mtu {
+            let ipv6 = [&link.a, &link.b]
+                .iter()
+                .flat_map(|e| &e.addrs.list)
+                .any(|a| a.cidr.addr.is_ipv6());
+            if ipv6 && mtu.value < IPV6_MIN_MTU {
+                self.error(
+                    Error::new(
+                        mtu.span,
+                        format!("mtu={} is too small for IPv6", mtu.value),
+                        format!(
+                            "IPv6 needs an MTU of at least {IPV6_MIN_MTU}, \
+                             and this link has IPv6 addresses"
+                        ),
+                    )
+                    .help(format!(
+                        "use `mtu={IPV6_MIN_MTU}` or more, or only IPv4 addresses on this link"
+                    )),
+                );
+            }
+        }
+        if let (Some(a), Some(b)) = (a, b) {
+            let mtu = link.mtu.map(|m| m.value);
+            self.model.links.push(model::Link { a, b, mtu });
+        }
+    }
+
+    fn end(&mut self, end: &End<'a>) -> Option<model::End> {
+        let attach = self.link_owner(&end.owner);
+        let ifname = end.ifname.filter(|name| self.check_ifname(name));
+        let Some(attach) = attach else {
+            self.note_addresses(&end.addrs);
+            return None;
+        };
+        match attach {
+            Attach::Bridge(bridge) => {
+                let bridge_name = self
+                    .model
+                    .bridges
+                    .get(bridge)
+                    .map_or("", |b| b.name.as_str())
+                    .to_owned();
+                for addr in &end.addrs.list {
+                    self.error(
+                        Error::new(
+                            addr.span,
+                            format!(
+                                "address `{}` on a port of bridge `{bridge_name}`",
+                                addr.cidr
+                            ),
+                            "a bridge port takes no addresses",
+                        )
+                        .help(format!(
+                            "put it on the bridge (`bridge {bridge_name} {}`) \
+                             or on the other end of the link",
+                            addr.cidr
+                        )),
+                    );
+                }
+                if let Some(name) = ifname {
+                    self.claim(NsId::HOST, name, ClaimKind::Port(bridge));
+                }
+            }
+            Attach::Namespace(ns) => {
+                self.note_addresses(&end.addrs);
+                if let Some(list) = self.ns_addrs.get_mut(ns.0) {
+                    list.extend(end.addrs.list.iter().map(|a| a.cidr));
+                }
+                if let Some(flag) = self.incomplete.get_mut(ns.0) {
+                    *flag |= end.addrs.malformed;
+                }
+                if let Some(name) = ifname {
+                    self.claim(ns, name, ClaimKind::Interface);
+                }
+            }
+        }
+        let addrs = match attach {
+            Attach::Bridge(_) => Vec::new(),
+            Attach::Namespace(_) => end.addrs.list.iter().map(|a| a.cidr).collect(),
+        };
+        Some(model::End {
+            attach,
+            ifname: ifname.map(|n| n.text.to_owned()),
+            addrs,
+        })
+    }
+
+    /// Reports an interface name the kernel would refuse; true when it is fine.
+    fn check_ifname(&mut self, name: &Name<'_>) -> bool {
+        let Some(problem) = ifname_problem(name.text) else {
+            return true;
+        };
+        let error = match problem {
+            IfnameProblem::TooLong(len) => Error::new(
+                name.span,
+                format!("interface name `{}` is too long", name.text),
+                format!("{len} bytes; Linux allows at most {MAX_IFNAME}"),
+            ),
+            IfnameProblem::Dots => Error::new(
+                name.span,
+                format!("invalid interface name `{}`", name.text),
+                "`.` and `..` are not interface names",
+            ),
+            IfnameProblem::Forbidden(c) => Error::new(
+                name.span,
+                format!("invalid interface name `{}`", name.text),
+                format!("`{}` is not allowed in an interface name", c.escape_debug()),
+            ),
+        };
+        self.error(error.help(format!(
+            "an interface name is 1 to {MAX_IFNAME} bytes without `/`, `:`, whitespace \
+             or control characters; or leave out `:NAME` for an automatic name"
+        )));
+        false
+    }
+}

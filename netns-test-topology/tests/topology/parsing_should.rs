@@ -1,0 +1,295 @@
+//! Unknown statements, and no panic on any input (a small fuzzer).
+
+use std::collections::HashSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use netns_test_topology::{NsKind, Topology};
+
+use crate::support::{only_error, rendered, summary};
+
+#[test]
+fn reject_an_unknown_statement_listing_the_valid_ones() {
+    assert_eq!(
+        rendered("switch sw0"),
+        "\
+error: unknown statement `switch`
+ --> topology:1:1
+  |
+1 | switch sw0
+  | ^^^^^^ not a statement
+  |
+  = help: if this is a link, put `--` between its two ends. The statements are `node NAME[, NAME...]`, `router NAME[, NAME...]`, `bridge NAME [CIDR...]`, `END -- END [mtu=N]`, `route OWNER DEST via ADDR` and `sysctl OWNER KEY=VALUE`"
+    );
+}
+
+#[test]
+fn suggest_a_keyword_close_to_an_unknown_statement() {
+    let help = only_error("nodes a").help().map(str::to_owned);
+    assert!(
+        help.as_deref()
+            .is_some_and(|h| h.starts_with("did you mean `node`? The statements are")),
+        "{help:?}"
+    );
+    assert!(only_error("Router r")
+        .help()
+        .is_some_and(|h| h.starts_with("did you mean `router`?")));
+}
+
+#[test]
+fn suggest_spaces_around_a_glued_dash_dash() {
+    assert!(only_error("node a\na--host")
+        .help()
+        .is_some_and(|h| h.starts_with("to write a link, put spaces around `--`: `a -- host`.")));
+}
+
+#[test]
+fn suggest_a_dash_dash_between_two_ends() {
+    assert!(only_error("node a, b\na:eth0 b:eth0")
+        .help()
+        .is_some_and(|h| h.starts_with("if this is a link")));
+}
+
+#[test]
+fn reject_a_statement_starting_with_a_comma() {
+    assert_eq!(
+        summary(", node a"),
+        ["1:1 unexpected `,` at the start of a statement"]
+    );
+}
+
+/// xorshift64*: small, deterministic, good enough to make inputs.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const VOCABULARY: &[&str] = &[
+    "node",
+    "router",
+    "bridge",
+    "route",
+    "sysctl",
+    "host",
+    "via",
+    "default",
+    "--",
+    "-",
+    ",",
+    ";",
+    "\n",
+    "\r\n",
+    "#",
+    "# comment\n",
+    ":",
+    "=",
+    "/",
+    "a",
+    "b",
+    "r",
+    "br",
+    "a:eth0",
+    "b:eth0",
+    "br:p",
+    "host:eth0",
+    "a:",
+    ":x",
+    "lo",
+    "a:lo",
+    "eth0",
+    "10.0.0.1/24",
+    "10.0.0.2/24",
+    "10.0.0.1",
+    "10.0.0.0/33",
+    "fd00::1/64",
+    "fd00::2/64",
+    "fe80::1",
+    "::/0",
+    "0.0.0.0/0",
+    "/24",
+    "10.0.0.1/",
+    "mtu=1400",
+    "mtu=",
+    "mtu",
+    "mtu=1000",
+    "mtu2=5",
+    "mtu=99999999999999999999",
+    "net.ipv4.ip_forward=1",
+    "net..x=1",
+    "kernel.x=1",
+    "net.x=",
+    "=1",
+    "é",
+    "\t",
+    " ",
+    "  ",
+    "\u{0}",
+    "\u{7f}",
+    "\u{2028}",
+    "🦀",
+    "averyveryverylongname",
+    "host:a/b",
+    "..",
+    ".",
+];
+
+const VALID: &[&str] = &[
+    "node ns1\nbridge testbr 10.0.0.1/24\nns1:eth0 10.0.0.100/24 -- testbr:ns1-nic",
+    "node a, b\na:eth0 10.0.0.1/24 fd00::1/64 -- b:eth0 10.0.0.2/24 fd00::2/64 mtu=1400",
+    "node a, b; router r\na 10.0.1.2/24 -- r 10.0.1.1/24\nr 10.0.2.1/24 -- b 10.0.2.2/24\n\
+     route a default via 10.0.1.1\nroute b 10.0.1.0/24 via 10.0.2.1\nsysctl r net.ipv4.ip_forward=1",
+    "bridge br0 10.0.0.1/24\nnode a, b, c\na 10.0.0.2/24 -- br0\nb 10.0.0.3/24 -- br0:uplink\nc -- br0\n\
+     host 10.9.0.1/24 -- c 10.9.0.2/24\nroute c default via 10.9.0.1\nroute host 10.1.0.0/16 via 10.0.0.2",
+];
+
+/// Parses `src`, failing with the input if it panics, and checks what a
+/// plan promises. Returns whether `src` was valid.
+fn check(src: &str) -> bool {
+    let Ok(result) = catch_unwind(AssertUnwindSafe(|| src.parse::<Topology>())) else {
+        panic!("Topology::from_str panicked on {src:?}");
+    };
+    let topology = match result {
+        Ok(topology) => topology,
+        Err(error) => {
+            assert!(!error.diagnostics().is_empty(), "{src:?}");
+            for d in error.diagnostics() {
+                assert!(d.line() >= 1 && d.column() >= 1, "{src:?}");
+                assert!(d.to_string().contains('^'), "{src:?}");
+            }
+            return false;
+        }
+    };
+    let plan = topology.plan();
+    assert_eq!(plan.namespaces[0].kind, NsKind::Host, "{src:?}");
+    let mut seen = HashSet::new();
+    for bridge in &plan.bridges {
+        assert!(seen.insert((0, bridge.name.clone())), "{src:?}");
+    }
+    for end in plan.links.iter().flat_map(|l| [&l.a, &l.b]) {
+        let name = &end.ifname;
+        assert!(!name.is_empty() && name.len() <= 15, "{src:?}: {name}");
+        assert!(end.ns.0 < plan.namespaces.len(), "{src:?}");
+        assert!(
+            end.bridge.iter().all(|&b| b < plan.bridges.len()),
+            "{src:?}"
+        );
+        assert!(
+            seen.insert((end.ns.0, name.clone())),
+            "{src:?}: {name} twice"
+        );
+    }
+    true
+}
+
+fn random_bytes(rng: &mut Rng) -> String {
+    let len = rng.below(120);
+    let bytes: Vec<u8> = (0..len)
+        .map(|_| match rng.below(4) {
+            0 => rng.next() as u8,
+            _ => *rng.pick(b"node br:-/=,;#\n 0123456789.abcdef"),
+        })
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn token_soup(rng: &mut Rng) -> String {
+    let count = rng.below(24);
+    let mut out = String::new();
+    for _ in 0..count {
+        let word = *rng.pick(VOCABULARY);
+        let separator = *rng.pick(&[" ", " ", " ", "", "\n", ", "]);
+        out.push_str(word);
+        out.push_str(separator);
+    }
+    out
+}
+
+fn mutation(rng: &mut Rng) -> String {
+    let mut chars: Vec<char> = rng.pick(VALID).chars().collect();
+    for _ in 0..=rng.below(4) {
+        let at = rng.below(chars.len() + 1);
+        match rng.below(7) {
+            0 if at < chars.len() => {
+                chars.remove(at);
+            }
+            1 => {
+                let token: Vec<char> = rng.pick(VOCABULARY).chars().collect();
+                chars.splice(at..at, token);
+            }
+            2 if at < chars.len() => {
+                let end = (at + rng.below(12)).min(chars.len());
+                let copy: Vec<char> = chars[at..end].to_vec();
+                chars.splice(at..at, copy);
+            }
+            3 if chars.len() > 1 => {
+                let other = rng.below(chars.len());
+                let at = at.min(chars.len() - 1);
+                chars.swap(at, other);
+            }
+            4 => {
+                let c = char::from_u32(rng.next() as u32 % 0x3000).unwrap_or('x');
+                chars.insert(at, c);
+            }
+            _ => {
+                let text: String = chars.iter().collect();
+                let mut words: Vec<&str> = text.split(' ').collect();
+                let i = rng.below(words.len());
+                let j = rng.below(words.len());
+                match rng.below(3) {
+                    0 => words.swap(i, j),
+                    1 => {
+                        words.remove(i);
+                    }
+                    _ => words.insert(i, words[j]),
+                }
+                chars = words.join(" ").chars().collect();
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+#[test]
+fn accept_the_fuzzer_seeds() {
+    for src in VALID {
+        src.parse::<Topology>().unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// At least 100,000 inputs (`TOPOLOGY_FUZZ_CASES` raises it); about a second
+/// in a debug build.
+#[test]
+fn never_panic_on_any_input() {
+    let cases: usize = std::env::var("TOPOLOGY_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+        .max(100_000);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut valid = 0;
+    for i in 0..cases {
+        let src = match i % 3 {
+            0 => random_bytes(&mut rng),
+            1 => token_soup(&mut rng),
+            _ => mutation(&mut rng),
+        };
+        valid += usize::from(check(&src));
+    }
+    assert!(
+        valid > cases / 100,
+        "only {valid} valid inputs: the generators explore too little"
+    );
+}
