@@ -1,0 +1,276 @@
+//! The pipeline of the attribute: parse the arguments, check the function and
+//! the topology, then render the test; on any error, the user's function is
+//! emitted unchanged beside the errors.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{ItemFn, ReturnType};
+
+use crate::errors;
+use crate::signature::TestFn;
+use crate::timeout::Timeout;
+use crate::topology::Checked;
+use crate::{args, signature, topology};
+
+/// Expands `#[netns_test(args)] item`.
+pub(crate) fn netns_test(args: TokenStream, item: TokenStream) -> TokenStream {
+    let func: ItemFn = match syn::parse2(item.clone()) {
+        Ok(func) => func,
+        Err(error) => {
+            let error = syn::Error::new(
+                error.span(),
+                format!("`#[netns_test]` goes on a test function: {error}"),
+            );
+            return errors::beside_original(item, error);
+        }
+    };
+    match check(args, &func) {
+        Ok((test, topology, timeout)) => render(func, test, &topology, timeout),
+        Err(error) => errors::beside_original(item, error),
+    }
+}
+
+/// Every check, each mistake reported: the arguments, the signature, then
+/// the topology (which needs the arguments to know where it comes from).
+fn check(args: TokenStream, func: &ItemFn) -> syn::Result<(TestFn, Checked, Option<Timeout>)> {
+    let test = signature::check(func);
+    let args = match args::parse(args) {
+        Ok(args) => args,
+        Err(mut error) => {
+            if let Err(more) = test {
+                error.combine(more);
+            }
+            return Err(error);
+        }
+    };
+    match (test, topology::check(args.topology)) {
+        (Ok(test), Ok(topology)) => Ok((test, topology, args.timeout)),
+        (Ok(_), Err(error)) | (Err(error), Ok(_)) => Err(error),
+        (Err(mut error), Err(more)) => {
+            error.combine(more);
+            Err(error)
+        }
+    }
+}
+
+/// Renders the test: a libtest `#[test]` with the user's attributes, whose
+/// body holds the user's function (renamed, spans kept) and hands it to the
+/// runtime.
+fn render(func: ItemFn, test: TestFn, topology: &Checked, timeout: Option<Timeout>) -> TokenStream {
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+    } = func;
+    let fn_token = sig.fn_token;
+    let name = &sig.ident;
+    let name_text = name.to_string();
+
+    let mut body_sig = sig.clone();
+    body_sig.ident = Ident::new("__netns_test_body", name.span());
+
+    let topology = match topology {
+        Checked::None => quote!(""),
+        Checked::Inline(text) => quote!(#text),
+        Checked::File(path) => quote_spanned! {path.span()=>
+            ::core::include_str!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #path))
+        },
+    };
+    let timeout_ms = match timeout {
+        Some(timeout) => {
+            let millis = timeout.millis();
+            quote!(::core::option::Option::Some(#millis))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+
+    // The call carries the span of the return type, so a return type that is
+    // not a test result (say `Result<(), E>` with `E` not `Debug`) is
+    // reported there rather than on the attribute.
+    let return_span = match &sig.output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => name.span(),
+    };
+    let net = Ident::new("net", Span::call_site());
+    let argument = if test.takes_net { Some(&net) } else { None };
+    let mut call = quote_spanned!(return_span=> __netns_test_body(#argument));
+    if test.is_async {
+        call = quote_spanned!(return_span=> ::netns_test::__private::block_on(#call));
+    }
+    let result = quote_spanned! {return_span=>
+        ::netns_test::__private::TestReturn::into_test_result(#call)
+    };
+    let parameter = if test.takes_net {
+        quote!(#net)
+    } else {
+        quote!(_)
+    };
+
+    quote! {
+        #[::core::prelude::v1::test]
+        #(#attrs)*
+        #vis #fn_token #name() {
+            #body_sig #block
+            static __NETNS_TEST_DEF: ::netns_test::__private::TestDef =
+                ::netns_test::__private::TestDef {
+                    module_path: ::core::module_path!(),
+                    name: #name_text,
+                    topology: #topology,
+                    timeout_ms: #timeout_ms,
+                };
+            ::netns_test::__private::run(
+                &__NETNS_TEST_DEF,
+                |#parameter: &::netns_test::Net| #result,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod expansion_should {
+    use super::*;
+
+    fn expand(args: TokenStream, item: TokenStream) -> String {
+        netns_test(args, item).to_string()
+    }
+
+    #[test]
+    fn wrap_a_net_taking_function_in_a_libtest_test() {
+        let output = expand(
+            quote!(topology = "node a", timeout = "10s"),
+            quote! {
+                /// Checks a.
+                #[should_panic(expected = "x")]
+                fn my_test(net: &Net) -> Result<(), MyErr> { body(net) }
+            },
+        );
+        let expected = quote! {
+            #[::core::prelude::v1::test]
+            #[doc = r" Checks a."]
+            #[should_panic(expected = "x")]
+            fn my_test() {
+                fn __netns_test_body(net: &Net) -> Result<(), MyErr> { body(net) }
+                static __NETNS_TEST_DEF: ::netns_test::__private::TestDef =
+                    ::netns_test::__private::TestDef {
+                        module_path: ::core::module_path!(),
+                        name: "my_test",
+                        topology: "node a",
+                        timeout_ms: ::core::option::Option::Some(10000u64),
+                    };
+                ::netns_test::__private::run(
+                    &__NETNS_TEST_DEF,
+                    |net: &::netns_test::Net| ::netns_test::__private::TestReturn::into_test_result(
+                        __netns_test_body(net)
+                    ),
+                );
+            }
+        };
+        assert_eq!(output, expected.to_string());
+    }
+
+    #[test]
+    fn call_a_function_without_arguments_without_the_network() {
+        let output = expand(
+            TokenStream::new(),
+            quote!(
+                pub fn solo() {}
+            ),
+        );
+        let expected = quote! {
+            #[::core::prelude::v1::test]
+            pub fn solo() {
+                fn __netns_test_body() {}
+                static __NETNS_TEST_DEF: ::netns_test::__private::TestDef =
+                    ::netns_test::__private::TestDef {
+                        module_path: ::core::module_path!(),
+                        name: "solo",
+                        topology: "",
+                        timeout_ms: ::core::option::Option::None,
+                    };
+                ::netns_test::__private::run(
+                    &__NETNS_TEST_DEF,
+                    |_: &::netns_test::Net| ::netns_test::__private::TestReturn::into_test_result(
+                        __netns_test_body()
+                    ),
+                );
+            }
+        };
+        assert_eq!(output, expected.to_string());
+    }
+
+    #[test]
+    fn include_a_topology_file_so_cargo_tracks_it() {
+        let func: ItemFn = syn::parse2(quote!(
+            fn t() {}
+        ))
+        .unwrap();
+        let test = TestFn {
+            takes_net: false,
+            is_async: false,
+        };
+        let path = syn::parse2(quote!("tests/topologies/lan.net")).unwrap();
+        let output = render(func, test, &Checked::File(path), None).to_string();
+        let included = quote! {
+            topology: ::core::include_str!(::core::concat!(
+                ::core::env!("CARGO_MANIFEST_DIR"), "/", "tests/topologies/lan.net"
+            )),
+        };
+        assert!(output.contains(&included.to_string()), "{output}");
+    }
+
+    #[test]
+    fn block_on_an_async_body() {
+        let func: ItemFn = syn::parse2(quote!(
+            async fn t(net: &Net) {}
+        ))
+        .unwrap();
+        let test = TestFn {
+            takes_net: true,
+            is_async: true,
+        };
+        let output = render(func, test, &Checked::None, None).to_string();
+        assert!(output.contains("async fn __netns_test_body (net : & Net) { }"));
+        assert!(output.contains(
+            "into_test_result (:: netns_test :: __private :: block_on (__netns_test_body (net)))"
+        ));
+    }
+
+    #[test]
+    fn keep_the_function_and_add_every_error_when_anything_is_wrong() {
+        let item = quote!(
+            fn t(net: Net) -> u8 {
+                0
+            }
+        );
+        let output = expand(quote!(foo = "1"), item.clone());
+        assert_eq!(output.matches("compile_error").count(), 3, "{output}");
+        assert!(output.ends_with(&quote!(#[allow(dead_code)] #item).to_string()));
+    }
+
+    #[test]
+    fn report_signature_and_topology_mistakes_together() {
+        let output = expand(
+            quote!(topology = "nodes a"),
+            quote!(
+                fn t(net: Net) {}
+            ),
+        );
+        assert_eq!(output.matches("compile_error").count(), 2, "{output}");
+        assert!(output.contains("take the network by reference"), "{output}");
+        assert!(output.contains("unknown statement `nodes`"), "{output}");
+    }
+
+    #[test]
+    fn refuse_an_item_that_is_not_a_function() {
+        let output = expand(
+            TokenStream::new(),
+            quote!(
+                struct S;
+            ),
+        );
+        assert!(output.contains("`#[netns_test]` goes on a test function"));
+        assert!(output.ends_with("struct S ;"));
+    }
+}
