@@ -1,1 +1,17 @@
-//! netlink
+//! The netlink layer: builds a [`Plan`](netns_test_topology::Plan) in the
+//! kernel over rtnetlink, waits until links are operationally up and IPv6
+//! addresses can receive, and reads the state back for failure reports.
+//! One object family per file.
+
+mod addr;
+mod apply;
+mod error;
+mod link;
+mod report;
+mod route;
+mod socket;
+mod wait;
+
+pub(crate) use apply::{apply, set_link_up_and_wait};
+pub(crate) use report::describe;
+pub(crate) use socket::Netlink;
