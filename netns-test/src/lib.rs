@@ -4,7 +4,8 @@
 #![warn(missing_docs)]
 
 mod net;
-pub mod netlink;
+mod netlink;
+mod ping;
 mod sandbox;
 
 #[doc(hidden)]

@@ -40,6 +40,7 @@ impl<E: Debug> TestReturn for Result<(), E> {
 /// Runs one test: in the parent (the libtest test thread) this starts the
 /// sandboxed child and reports its outcome; in the child it builds the
 /// network and runs `body`.
+#[track_caller]
 pub fn run(def: &'static TestDef, body: fn(&Net) -> Result<(), String>) {
     crate::sandbox::run(def, body)
 }

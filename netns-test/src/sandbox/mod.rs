@@ -1,3 +1,70 @@
-use crate::Net;
+//! The sandbox: each test runs in a child process of its own, in fresh user,
+//! network and PID namespaces.
+//!
+//! The parent (the libtest test thread, which never enters a namespace)
+//! re-executes the test binary for exactly this one test; the child builds the
+//! network, runs the body and reports over a pipe; the parent forwards the
+//! child's output and turns its report into a pass or a panic.
+
+mod child;
+pub(crate) mod config;
+pub(crate) mod ns;
+mod outcome;
+mod parent;
+mod signals;
+pub(crate) mod spawn;
+
 use crate::__private::TestDef;
-pub(crate) fn run(_def: &'static TestDef, _body: fn(&Net) -> Result<(), String>) {}
+use crate::Net;
+
+/// Runs one test; see [`crate::__private::run`].
+#[track_caller]
+pub(crate) fn run(def: &'static TestDef, body: fn(&Net) -> Result<(), String>) {
+    let name = libtest_name(def);
+    match std::env::var_os(config::CHILD_TEST) {
+        Some(wanted) if wanted == name.as_str() => child::run(def, &name, body),
+        Some(wanted) => panic!(
+            "netns-test: this process was started to run `{}` but libtest ran `{name}`; \
+             {} must not be set by hand",
+            wanted.to_string_lossy(),
+            config::CHILD_TEST
+        ),
+        None => parent::run(def, &name),
+    }
+}
+
+/// The name libtest knows the test by: the module path without the crate
+/// name, then the function name.
+fn libtest_name(def: &TestDef) -> String {
+    match def.module_path.split_once("::") {
+        Some((_crate, path)) => format!("{path}::{}", def.name),
+        None => def.name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod sandbox_should {
+    use super::*;
+
+    fn def(module_path: &'static str, name: &'static str) -> TestDef {
+        TestDef {
+            module_path,
+            name,
+            topology: "",
+            timeout_ms: None,
+        }
+    }
+
+    #[test]
+    fn name_a_test_at_the_crate_root_by_its_function() {
+        assert_eq!(libtest_name(&def("lan", "pings")), "pings");
+    }
+
+    #[test]
+    fn name_a_nested_test_without_the_crate() {
+        assert_eq!(
+            libtest_name(&def("my_crate::net::tests", "pings")),
+            "net::tests::pings"
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! The child side: check where we are, build the network, run the body and
+//! report to the parent. Never returns to libtest.
+
+use std::fs::File;
+use std::io::Write;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use std::time::{Duration, Instant};
+
+use netns_test_topology::Topology;
+
+use super::config;
+use super::ns;
+use super::outcome::Message;
+use super::{signals, spawn};
+use crate::__private::TestDef;
+use crate::net::{self, Net};
+
+/// The outcome pipe, shared by the test thread and the watchdog. The first
+/// to report a final result wins; the other stays silent.
+struct Reporter {
+    pipe: File,
+    done: bool,
+}
+
+impl Reporter {
+    /// Sends `messages` unless a final result was already sent, then marks
+    /// the test done. Returns whether it sent them.
+    fn finish(&mut self, messages: &[Message]) -> bool {
+        if self.done {
+            return false;
+        }
+        self.done = true;
+        for m in messages {
+            // A broken pipe means the parent is gone; nothing left to tell.
+            let _ = m.send(&mut self.pipe);
+        }
+        true
+    }
+}
+
+/// Runs the test body in this (already sandboxed) process and exits.
+pub(crate) fn run(def: &TestDef, name: &str, body: fn(&Net) -> Result<(), String>) -> ! {
+    let pipe = match outcome_pipe() {
+        Ok(pipe) => pipe,
+        Err(e) => {
+            eprintln!("netns-test: child for `{name}` has no outcome channel: {e}");
+            std::process::exit(101);
+        }
+    };
+    let reporter = Arc::new(Mutex::new(Reporter { pipe, done: false }));
+    let started = Instant::now();
+    let code = match run_test(def, body, &reporter, started) {
+        Ok(()) => 0,
+        Err(()) => 1,
+    };
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    std::process::exit(code)
+}
+
+fn outcome_pipe() -> Result<File, String> {
+    let raw = std::env::var(config::OUTCOME_FD)
+        .map_err(|_| format!("{} is not set", config::OUTCOME_FD))?;
+    let fd: i32 = raw
+        .parse()
+        .map_err(|_| format!("{}={raw:?} is not a number", config::OUTCOME_FD))?;
+    Ok(File::from(
+        spawn::take_inherited_fd(fd).map_err(|e| e.to_string())?,
+    ))
+}
+
+/// Refuses to go on in the namespace the parent was started from: as root, a
+/// bug here would rewire the real machine.
+fn check_isolated() -> Result<(), String> {
+    let parent = std::env::var(config::PARENT_NETNS)
+        .map_err(|_| format!("{} is not set", config::PARENT_NETNS))?;
+    let (dev, ino) =
+        ns::current_id().map_err(|e| format!("cannot stat our network namespace: {e}"))?;
+    if parent == format!("{dev}:{ino}") {
+        return Err(
+            "refusing to touch the network: the child is still in its parent's network \
+                    namespace (this is a bug in netns-test)"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+fn run_test(
+    def: &TestDef,
+    body: fn(&Net) -> Result<(), String>,
+    reporter: &Arc<Mutex<Reporter>>,
+    started: Instant,
+) -> Result<(), ()> {
+    let setup = check_isolated().and_then(|()| build(def));
+    let net = match setup {
+        Ok(net) => net,
+        Err(e) => {
+            lock(reporter).finish(&[Message::SetupFailed(e)]);
+            return Err(());
+        }
+    };
+    let timeout = match config::timeout(def.timeout_ms) {
+        Ok(t) => t,
+        Err(e) => {
+            lock(reporter).finish(&[Message::SetupFailed(e)]);
+            return Err(());
+        }
+    };
+    if let Err(e) = watchdog(&net, reporter, started, timeout) {
+        lock(reporter).finish(&[Message::SetupFailed(e)]);
+        return Err(());
+    }
+    {
+        let mut r = lock(reporter);
+        let _ = Message::Started.send(&mut r.pipe);
+    }
+    let result = match catch_unwind(AssertUnwindSafe(|| body(&net))) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(Message::Returned(e)),
+        Err(payload) => Err(Message::Panicked(panic_message(payload.as_ref()))),
+    };
+    match result {
+        Ok(()) => {
+            lock(reporter).finish(&[Message::Passed]);
+            Ok(())
+        }
+        Err(failure) => {
+            let state = net.describe();
+            lock(reporter).finish(&[Message::NetworkState(state), failure]);
+            Err(())
+        }
+    }
+}
+
+fn lock(reporter: &Mutex<Reporter>) -> std::sync::MutexGuard<'_, Reporter> {
+    reporter
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Parses the topology (already validated at compile time) and builds it.
+fn build(def: &TestDef) -> Result<Net, String> {
+    let topology = Topology::from_str(def.topology).map_err(|e| e.to_string())?;
+    net::build(topology.plan())
+}
+
+/// Starts the watchdog thread and the crash handlers. The watchdog reports a
+/// timeout with the network's state and ends the process when the body runs
+/// too long; when a crash handler wakes it, it sends the state and lets the
+/// crashing thread go on dying.
+fn watchdog(
+    net: &Net,
+    reporter: &Arc<Mutex<Reporter>>,
+    started: Instant,
+    timeout: Duration,
+) -> Result<(), String> {
+    use std::os::fd::{AsFd, IntoRawFd};
+    let fail = |e: std::io::Error| format!("start the watchdog: {e}");
+    let (wake_r, wake_w) = spawn::pipe().map_err(fail)?;
+    let (ack_r, ack_w) = spawn::pipe().map_err(fail)?;
+    let snapshot = net.snapshot().map_err(fail)?;
+    let reporter = Arc::clone(reporter);
+    let watch = move || {
+        let left = timeout.saturating_sub(started.elapsed());
+        let wait = PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX);
+        let mut pfd = [PollFd::new(wake_r.as_fd(), PollFlags::POLLIN)];
+        match poll(&mut pfd, wait) {
+            Ok(0) => {
+                let state = snapshot.describe();
+                let elapsed = started.elapsed().as_millis() as u64;
+                if lock(&reporter)
+                    .finish(&[Message::NetworkState(state), Message::TimedOut(elapsed)])
+                {
+                    let _ = std::io::stdout().flush();
+                    std::process::exit(1);
+                }
+            }
+            Ok(_) => {
+                // A crash handler woke us: the process is about to die of a signal.
+                let state = snapshot.describe();
+                lock(&reporter).finish(&[Message::NetworkState(state)]);
+                let _ = nix::unistd::write(&ack_w, &[1]);
+            }
+            Err(_) => {}
+        }
+    };
+    std::thread::Builder::new()
+        .name("netns-test watchdog".into())
+        .spawn(watch)
+        .map_err(fail)?;
+    // Both ends stay open for the life of the process: a crash may come at
+    // any time until it exits.
+    signals::install(wake_w.into_raw_fd(), ack_r.into_raw_fd()).map_err(fail)
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "Box<dyn Any>".to_string()
+    }
+}

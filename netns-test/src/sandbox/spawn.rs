@@ -1,0 +1,324 @@
+//! Starting the sandboxed child: the only place that forks.
+//!
+//! The parent (a libtest test thread) calls `clone(2)` with new user, network
+//! and PID namespaces. The clone becomes PID 1 of the new PID namespace: a
+//! tiny init that never execs. It waits until the parent has written its id
+//! maps, forks the real child (PID 2), which execs the test binary, and then
+//! reaps until PID 2 exits, writes PID 2's wait status to the parent and exits.
+//! When PID 1 exits the kernel kills every process left in the namespace, so
+//! nothing the test started survives it.
+//!
+//! PID 2 rather than PID 1 runs the test because the kernel shields a PID
+//! namespace's init from signals it has no handler for: `abort()` in PID 1
+//! would not die of SIGABRT.
+//!
+//! Between `clone` and `execve` (and in the init for its whole life) only
+//! async-signal-safe calls are made: raw syscalls on buffers prepared before
+//! the clone. No allocation, no locks, no formatting.
+#![allow(unsafe_code)]
+
+use std::ffi::{CString, OsString};
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStringExt;
+
+use nix::fcntl::OFlag;
+use nix::unistd::{pipe2, Pid};
+
+/// Exit codes of the init (PID 1) when it cannot do its job; the parent
+/// turns them into messages. Real outcomes come over the status pipe.
+pub(crate) const INIT_NO_GO: i32 = 120;
+pub(crate) const INIT_FORK_FAILED: i32 = 121;
+pub(crate) const INIT_WAIT_FAILED: i32 = 122;
+/// Exit code of PID 2 when `execve` fails.
+pub(crate) const EXEC_FAILED: i32 = 123;
+
+/// What to exec in the child, prepared before the clone so that the child
+/// only has to read memory.
+pub(crate) struct Command {
+    path: CString,
+    _argv: Vec<CString>,
+    argv_ptrs: Vec<*const libc::c_char>,
+    _envp: Vec<CString>,
+    envp_ptrs: Vec<*const libc::c_char>,
+}
+
+impl Command {
+    /// Prepares `execve(path, args, env)`.
+    pub(crate) fn new(
+        path: OsString,
+        args: Vec<OsString>,
+        env: Vec<(OsString, OsString)>,
+    ) -> io::Result<Command> {
+        let path = cstring(path)?;
+        let argv = args
+            .into_iter()
+            .map(cstring)
+            .collect::<io::Result<Vec<_>>>()?;
+        let envp = env
+            .into_iter()
+            .map(|(mut k, v)| {
+                k.push("=");
+                k.push(v);
+                cstring(k)
+            })
+            .collect::<io::Result<Vec<_>>>()?;
+        let argv_ptrs = argv
+            .iter()
+            .map(|a| a.as_ptr())
+            .chain([std::ptr::null()])
+            .collect();
+        let envp_ptrs = envp
+            .iter()
+            .map(|a| a.as_ptr())
+            .chain([std::ptr::null()])
+            .collect();
+        Ok(Command {
+            path,
+            _argv: argv,
+            argv_ptrs,
+            _envp: envp,
+            envp_ptrs,
+        })
+    }
+}
+
+fn cstring(s: OsString) -> io::Result<CString> {
+    CString::new(s.into_vec()).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL byte"))
+}
+
+/// A pipe: `(read end, write end)`, both close-on-exec.
+pub(crate) fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    Ok(pipe2(OFlag::O_CLOEXEC)?)
+}
+
+/// The file descriptors the child gets. Made by the parent before the clone.
+pub(crate) struct ChildFds {
+    /// Becomes PID 2's stdout.
+    pub(crate) stdout: OwnedFd,
+    /// Becomes PID 2's stderr.
+    pub(crate) stderr: OwnedFd,
+    /// Kept open across exec in PID 2 (its number is in the environment).
+    pub(crate) outcome: OwnedFd,
+    /// PID 1 writes PID 2's wait status here.
+    pub(crate) status: OwnedFd,
+    /// PID 1 waits for one byte here before it goes on.
+    pub(crate) go: OwnedFd,
+    /// The parent's end of `go`; PID 1 closes its copy.
+    pub(crate) go_parent: RawFd,
+}
+
+/// Which namespaces the clone gets.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Namespaces {
+    /// A new user namespace (unprivileged callers need it).
+    pub(crate) user: bool,
+}
+
+/// Clones the sandbox's PID 1 and returns its pid (in the caller's PID
+/// namespace). The caller must write the id maps (when `ns.user`) and then one
+/// byte to the `go` pipe; it should close its copies of `fds` at once.
+pub(crate) fn clone_sandbox(cmd: &Command, fds: &ChildFds, ns: Namespaces) -> io::Result<Pid> {
+    let mut flags = libc::CLONE_NEWNET | libc::CLONE_NEWPID | libc::SIGCHLD;
+    if ns.user {
+        flags |= libc::CLONE_NEWUSER;
+    }
+    let raw = Raw {
+        path: cmd.path.as_ptr(),
+        argv: cmd.argv_ptrs.as_ptr(),
+        envp: cmd.envp_ptrs.as_ptr(),
+        stdout: fds.stdout.as_raw_fd(),
+        stderr: fds.stderr.as_raw_fd(),
+        outcome: fds.outcome.as_raw_fd(),
+        status: fds.status.as_raw_fd(),
+        go: fds.go.as_raw_fd(),
+        go_parent: fds.go_parent,
+    };
+    // SAFETY: a raw clone(2) without CLONE_VM behaves like fork(2): the child
+    // gets a copy-on-write copy of this address space with only the calling
+    // thread. The child runs `init_main`, which makes only async-signal-safe
+    // raw syscalls on memory prepared above (`raw` and the buffers it points
+    // into, which live in `cmd`), never returns and never unwinds, so no lock
+    // held by another thread of the parent and no allocator state is touched.
+    let pid = unsafe {
+        libc::syscall(
+            libc::SYS_clone,
+            flags as libc::c_ulong,
+            0usize,
+            0usize,
+            0usize,
+            0usize,
+        )
+    };
+    match pid {
+        -1 => Err(io::Error::last_os_error()),
+        // SAFETY: we are the freshly cloned child; see above.
+        0 => unsafe { init_main(&raw) },
+        pid => Ok(Pid::from_raw(pid as libc::pid_t)),
+    }
+}
+
+/// Everything the child needs, as raw values.
+struct Raw {
+    path: *const libc::c_char,
+    argv: *const *const libc::c_char,
+    envp: *const *const libc::c_char,
+    stdout: RawFd,
+    stderr: RawFd,
+    outcome: RawFd,
+    status: RawFd,
+    go: RawFd,
+    go_parent: RawFd,
+}
+
+/// PID 1 of the sandbox.
+///
+/// # Safety
+/// Must only be called in a child freshly made by `clone` without `CLONE_VM`,
+/// with `raw` pointing into memory prepared before the clone.
+unsafe fn init_main(raw: &Raw) -> ! {
+    // SAFETY (whole function): only raw syscalls on prepared memory.
+    unsafe {
+        // Die with the parent thread; if it is already gone, `read` below sees
+        // EOF because we close our copy of the write end first.
+        libc::prctl(
+            libc::PR_SET_PDEATHSIG,
+            libc::SIGKILL as libc::c_ulong,
+            0,
+            0,
+            0,
+        );
+        libc::close(raw.go_parent);
+        let mut byte = 0u8;
+        loop {
+            let n = libc::read(raw.go, (&mut byte as *mut u8).cast(), 1);
+            if n == 1 {
+                break;
+            }
+            if n < 0 && *libc::__errno_location() == libc::EINTR {
+                continue;
+            }
+            libc::_exit(INIT_NO_GO);
+        }
+        libc::close(raw.go);
+
+        let child = libc::syscall(
+            libc::SYS_clone,
+            libc::SIGCHLD as libc::c_ulong,
+            0usize,
+            0usize,
+            0usize,
+            0usize,
+        );
+        if child == 0 {
+            exec_main(raw);
+        }
+        if child < 0 {
+            libc::_exit(INIT_FORK_FAILED);
+        }
+        // Keep only the status pipe: drop our copies of the child's output
+        // pipes and anything inherited from other threads of the parent.
+        close_all_but(raw.status);
+        loop {
+            let mut status: libc::c_int = 0;
+            let r = libc::waitpid(-1, &mut status, 0);
+            if r == child as libc::pid_t {
+                let bytes = status.to_ne_bytes();
+                libc::write(raw.status, bytes.as_ptr().cast(), bytes.len());
+                libc::_exit(0);
+            }
+            if r < 0 && *libc::__errno_location() != libc::EINTR {
+                libc::_exit(INIT_WAIT_FAILED);
+            }
+        }
+    }
+}
+
+/// Closes every file descriptor from 3 up except `keep`.
+///
+/// # Safety
+/// Async-signal-safe; the caller must not use any other descriptor afterwards.
+unsafe fn close_all_but(keep: RawFd) {
+    // SAFETY: close_range/close only release descriptors.
+    unsafe {
+        let keep = keep as libc::c_uint;
+        let ok = (keep <= 3 || libc::syscall(libc::SYS_close_range, 3u32, keep - 1, 0u32) == 0)
+            && libc::syscall(libc::SYS_close_range, keep + 1, u32::MAX, 0u32) == 0;
+        if !ok {
+            // Kernels before 5.9: close what a test process plausibly has.
+            for fd in 3..4096u32 {
+                if fd != keep {
+                    libc::close(fd as RawFd);
+                }
+            }
+        }
+    }
+}
+
+/// PID 2: wire up stdio and exec the test binary.
+///
+/// # Safety
+/// As for `init_main`.
+unsafe fn exec_main(raw: &Raw) -> ! {
+    // SAFETY (whole function): only raw syscalls on prepared memory.
+    unsafe {
+        libc::prctl(
+            libc::PR_SET_PDEATHSIG,
+            libc::SIGKILL as libc::c_ulong,
+            0,
+            0,
+            0,
+        );
+        // dup2 clears close-on-exec on the new descriptor.
+        libc::dup2(raw.stdout, 1);
+        libc::dup2(raw.stderr, 2);
+        libc::fcntl(raw.outcome, libc::F_SETFD, 0);
+        // The parent's test thread may have signals blocked; the test should not.
+        let mut empty: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut empty);
+        libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
+        libc::execve(raw.path, raw.argv, raw.envp);
+        let msg = b"netns-test: execve of the test binary failed\n";
+        libc::write(2, msg.as_ptr().cast(), msg.len());
+        libc::_exit(EXEC_FAILED);
+    }
+}
+
+/// Builds a `std::process::Command` whose process enters the network
+/// namespace `netns` before it execs.
+pub(crate) fn command_in_netns(program: &std::ffi::OsStr, netns: OwnedFd) -> std::process::Command {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(program);
+    // SAFETY: the hook runs between fork and exec in the new process; it makes
+    // one setns(2) syscall on a descriptor owned by the closure, and turns its
+    // failure into an io::Error without allocating (from_raw_os_error).
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::setns(netns.as_raw_fd(), libc::CLONE_NEWNET) == 0 {
+                Ok(())
+            } else {
+                Err(io::Error::from_raw_os_error(*libc::__errno_location()))
+            }
+        });
+    }
+    cmd
+}
+
+/// Takes ownership of the descriptor the parent passed by number, after
+/// checking that it is open, and marks it close-on-exec so that processes the
+/// test starts do not inherit it.
+pub(crate) fn take_inherited_fd(fd: RawFd) -> io::Result<OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: F_GETFD only queries flags; it fails with EBADF if `fd` is not open.
+    if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is open, was created by the parent for this purpose and
+    // nothing else in this process knows its number, so ownership is unique.
+    let owned = unsafe { OwnedFd::from_raw_fd(fd) };
+    nix::fcntl::fcntl(
+        &owned,
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+    )?;
+    Ok(owned)
+}

@@ -1,0 +1,74 @@
+//! The process model as a user sees it: std's test attributes keep their
+//! meaning, results and panics come back from the sandbox, and the sandbox
+//! is a namespace of its own.
+
+use std::net::TcpListener;
+
+use netns_test::{netns_test, Net};
+
+#[netns_test]
+#[should_panic(expected = "the body's own message")]
+fn a_panic_in_the_body_fails_the_test_with_its_message() {
+    panic!("the body's own message");
+}
+
+#[derive(Debug)]
+#[allow(dead_code)]
+struct MyError {
+    code: u32,
+}
+
+#[netns_test]
+#[should_panic(expected = "Error: MyError { code: 7 }")]
+fn a_returned_err_fails_the_test_with_its_debug_text() -> Result<(), MyError> {
+    Err(MyError { code: 7 })
+}
+
+#[netns_test]
+fn a_returned_ok_passes() -> Result<(), MyError> {
+    Ok(())
+}
+
+#[netns_test]
+#[ignore = "runs only with --ignored or --include-ignored, and then in the sandbox"]
+fn an_ignored_test_runs_in_the_sandbox_when_asked_for() {
+    // Port 1 is privileged: binding it proves we are root of our own namespaces.
+    TcpListener::bind("127.0.0.1:1").unwrap();
+}
+
+#[netns_test]
+fn the_body_runs_as_root_of_its_own_user_namespace() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let uid = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
+    assert!(uid.split_whitespace().nth(1) == Some("0"), "{uid}");
+}
+
+#[netns_test]
+fn the_body_is_not_pid_1_but_in_a_pid_namespace_of_its_own() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    // NSpid lists the pid in each nested PID namespace, innermost last; PID 1
+    // is the sandbox's init, the test binary is PID 2.
+    let nspid = status.lines().find(|l| l.starts_with("NSpid:")).unwrap();
+    let innermost = nspid.split_whitespace().last().unwrap();
+    assert_eq!(innermost, "2", "{nspid}");
+}
+
+#[netns_test(topology = "node a")]
+fn processes_started_by_the_test_run_in_the_sandbox(net: &Net) {
+    let out = net
+        .node("a")
+        .command("cat")
+        .arg("/proc/self/status")
+        .output()
+        .unwrap();
+    let status = String::from_utf8(out.stdout).unwrap();
+    let nspid = status.lines().find(|l| l.starts_with("NSpid:")).unwrap();
+    let fields: Vec<&str> = nspid.split_whitespace().collect();
+    assert!(
+        fields.len() >= 3,
+        "cat runs in a nested PID namespace: {nspid}"
+    );
+}
+
+#[netns_test(timeout = "30s")]
+fn a_timeout_longer_than_the_test_does_not_matter() {}
