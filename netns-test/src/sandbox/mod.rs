@@ -11,6 +11,7 @@ pub(crate) mod config;
 pub(crate) mod ns;
 mod outcome;
 mod parent;
+pub(crate) mod probe;
 mod signals;
 pub(crate) mod spawn;
 

@@ -15,7 +15,7 @@ use nix::unistd::{getegid, geteuid, Pid};
 
 use super::config::{self, UserNs};
 use super::outcome::{self, Message};
-use super::{ns, spawn};
+use super::{ns, probe, spawn};
 use crate::__private::TestDef;
 
 /// How long after its own timeout the child gets to report before the parent
@@ -26,6 +26,9 @@ const KILL_GRACE: Duration = Duration::from_secs(5);
 /// the reason when it does not pass.
 #[track_caller]
 pub(crate) fn run(def: &TestDef, name: &str) {
+    if probe::gate(name) == probe::Gate::Skip {
+        return;
+    }
     if let Err(reason) = run_child(def, name) {
         panic!("{reason}");
     }
