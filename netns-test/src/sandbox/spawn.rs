@@ -119,7 +119,7 @@ pub(crate) struct Namespaces {
 /// namespace). The caller must write the id maps (when `ns.user`) and then one
 /// byte to the `go` pipe; it should close its copies of `fds` at once.
 pub(crate) fn clone_sandbox(cmd: &Command, fds: &ChildFds, ns: Namespaces) -> io::Result<Pid> {
-    let mut flags = libc::CLONE_NEWNET | libc::CLONE_NEWPID | libc::SIGCHLD;
+    let mut flags = libc::CLONE_NEWNET | libc::CLONE_NEWPID;
     if ns.user {
         flags |= libc::CLONE_NEWUSER;
     }
@@ -140,16 +140,7 @@ pub(crate) fn clone_sandbox(cmd: &Command, fds: &ChildFds, ns: Namespaces) -> io
     // raw syscalls on memory prepared above (`raw` and the buffers it points
     // into, which live in `cmd`), never returns and never unwinds, so no lock
     // held by another thread of the parent and no allocator state is touched.
-    let pid = unsafe {
-        libc::syscall(
-            libc::SYS_clone,
-            flags as libc::c_ulong,
-            0usize,
-            0usize,
-            0usize,
-            0usize,
-        )
-    };
+    let pid = unsafe { clone(flags) };
     match pid {
         -1 => Err(io::Error::last_os_error()),
         // SAFETY: we are the freshly cloned child; see above.
@@ -189,27 +180,12 @@ unsafe fn init_main(raw: &Raw) -> ! {
             0,
         );
         libc::close(raw.go_parent);
-        let mut byte = 0u8;
-        loop {
-            let n = libc::read(raw.go, (&mut byte as *mut u8).cast(), 1);
-            if n == 1 {
-                break;
-            }
-            if n < 0 && *libc::__errno_location() == libc::EINTR {
-                continue;
-            }
+        if !wait_for_go(raw.go) {
             libc::_exit(INIT_NO_GO);
         }
         libc::close(raw.go);
 
-        let child = libc::syscall(
-            libc::SYS_clone,
-            libc::SIGCHLD as libc::c_ulong,
-            0usize,
-            0usize,
-            0usize,
-            0usize,
-        );
+        let child = clone(0);
         if child == 0 {
             exec_main(raw);
         }
@@ -218,7 +194,7 @@ unsafe fn init_main(raw: &Raw) -> ! {
         }
         // Keep only the status pipe: drop our copies of the child's output
         // pipes and anything inherited from other threads of the parent.
-        close_all_but(raw.status);
+        close_all_but([raw.status]);
         loop {
             let mut status: libc::c_int = 0;
             let r = libc::waitpid(-1, &mut status, 0);
@@ -227,31 +203,81 @@ unsafe fn init_main(raw: &Raw) -> ! {
                 libc::write(raw.status, bytes.as_ptr().cast(), bytes.len());
                 libc::_exit(0);
             }
-            if r < 0 && *libc::__errno_location() != libc::EINTR {
+            if r < 0 && errno() != libc::EINTR {
                 libc::_exit(INIT_WAIT_FAILED);
             }
         }
     }
 }
 
-/// Closes every file descriptor from 3 up except `keep`.
+/// `clone(flags | SIGCHLD)` with no new stack: fork-like.
 ///
 /// # Safety
-/// Async-signal-safe; the caller must not use any other descriptor afterwards.
-unsafe fn close_all_but(keep: RawFd) {
-    // SAFETY: close_range/close only release descriptors.
-    unsafe {
-        let keep = keep as libc::c_uint;
-        let ok = (keep <= 3 || libc::syscall(libc::SYS_close_range, 3u32, keep - 1, 0u32) == 0)
-            && libc::syscall(libc::SYS_close_range, keep + 1, u32::MAX, 0u32) == 0;
-        if !ok {
-            // Kernels before 5.9: close what a test process plausibly has.
-            for fd in 3..4096u32 {
-                if fd != keep {
-                    libc::close(fd as RawFd);
-                }
+/// As for `fork(2)`: if the result is 0 this is the child, a copy of the
+/// calling thread only, which must make only async-signal-safe calls and
+/// must end with `_exit` or `execve`.
+pub(crate) unsafe fn clone(flags: libc::c_int) -> libc::c_long {
+    let flags = (flags | libc::SIGCHLD) as libc::c_ulong;
+    // SAFETY: the caller takes on fork's rules for the child; the unused
+    // arguments (stack, parent_tid, child_tid, tls) are null.
+    unsafe { libc::syscall(libc::SYS_clone, flags, 0usize, 0usize, 0usize, 0usize) }
+}
+
+/// Closes every file descriptor from 3 up except those in `keep`.
+///
+/// # Safety
+/// Async-signal-safe (no allocation: `keep` is sorted in place); the caller
+/// must not use any other descriptor afterwards.
+pub(crate) unsafe fn close_all_but<const N: usize>(mut keep: [RawFd; N]) {
+    keep.sort_unstable();
+    let mut from: libc::c_uint = 3;
+    let mut closed = true;
+    for k in keep.map(|fd| fd.max(0) as libc::c_uint) {
+        if k < from {
+            continue;
+        }
+        if k > from {
+            // SAFETY: close_range only releases descriptors.
+            closed &= unsafe { libc::syscall(libc::SYS_close_range, from, k - 1, 0u32) } == 0;
+        }
+        from = k + 1;
+    }
+    // SAFETY: as above.
+    closed &= unsafe { libc::syscall(libc::SYS_close_range, from, libc::c_uint::MAX, 0u32) } == 0;
+    if !closed {
+        // Kernels before 5.9: close what a test process plausibly has.
+        for fd in 3..4096 {
+            if !keep.contains(&fd) {
+                // SAFETY: close only releases a descriptor.
+                unsafe { libc::close(fd) };
             }
         }
+    }
+}
+
+/// The calling thread's `errno`.
+///
+/// # Safety
+/// Async-signal-safe; reads thread-local memory only.
+pub(crate) unsafe fn errno() -> i32 {
+    // SAFETY: __errno_location returns a valid pointer to this thread's errno.
+    unsafe { *libc::__errno_location() }
+}
+
+/// Waits for the parent's byte on `go`; `false` if it closed the pipe.
+///
+/// # Safety
+/// Async-signal-safe; `go` must be an open descriptor.
+pub(crate) unsafe fn wait_for_go(go: RawFd) -> bool {
+    let mut byte = 0u8;
+    loop {
+        // SAFETY: reads one byte into a local.
+        let n = unsafe { libc::read(go, (&mut byte as *mut u8).cast(), 1) };
+        // SAFETY: see `errno`.
+        if n < 0 && unsafe { errno() } == libc::EINTR {
+            continue;
+        }
+        return n == 1;
     }
 }
 
@@ -297,7 +323,7 @@ pub(crate) fn command_in_netns(program: &std::ffi::OsStr, netns: OwnedFd) -> std
             if libc::setns(netns.as_raw_fd(), libc::CLONE_NEWNET) == 0 {
                 Ok(())
             } else {
-                Err(io::Error::from_raw_os_error(*libc::__errno_location()))
+                Err(io::Error::from_raw_os_error(errno()))
             }
         });
     }

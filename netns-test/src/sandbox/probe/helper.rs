@@ -26,6 +26,7 @@ use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{getegid, geteuid, pipe2, Pid};
 
+use super::super::spawn::{clone, close_all_but, errno, wait_for_go};
 use super::diagnosis::{IdMap, Step};
 use super::requests::{self, Request, COUNT};
 
@@ -134,19 +135,6 @@ fn namespaces(user_namespace: bool, n: usize) -> libc::c_int {
         &[libc::CLONE_NEWNET, libc::CLONE_NEWPID]
     };
     all.iter().take(n).fold(0, |flags, f| flags | f)
-}
-
-/// `clone(flags | SIGCHLD)` with no new stack: fork-like.
-///
-/// # Safety
-/// As for `fork(2)`: if the result is 0 this is the child, a copy of the
-/// calling thread only, which must make only async-signal-safe calls and
-/// must end with `_exit`.
-unsafe fn clone(flags: libc::c_int) -> libc::c_long {
-    let flags = (flags | libc::SIGCHLD) as libc::c_ulong;
-    // SAFETY: the caller takes on fork's rules for the child; the unused
-    // arguments (stack, parent_tid, child_tid, tls) are null.
-    unsafe { libc::syscall(libc::SYS_clone, flags, 0usize, 0usize, 0usize, 0usize) }
 }
 
 /// Names the namespace type the kernel refuses, by cloning again with one
@@ -374,63 +362,6 @@ unsafe fn helper_main(raw: &Raw) -> ! {
             report(raw.report, index, errno);
         }
         libc::_exit(0)
-    }
-}
-
-/// Closes every file descriptor from 3 up except the two in `keep`.
-///
-/// # Safety
-/// Async-signal-safe; the caller must not use any other descriptor afterwards.
-unsafe fn close_all_but(keep: [RawFd; 2]) {
-    let [a, b] = keep.map(|fd| fd.max(0) as libc::c_uint);
-    let mut from: libc::c_uint = 3;
-    let mut closed = true;
-    for k in [a.min(b), a.max(b)] {
-        if k < from {
-            continue;
-        }
-        if k > from {
-            // SAFETY: close_range only releases descriptors.
-            closed &= unsafe { libc::syscall(libc::SYS_close_range, from, k - 1, 0u32) } == 0;
-        }
-        from = k + 1;
-    }
-    // SAFETY: as above.
-    closed &= unsafe { libc::syscall(libc::SYS_close_range, from, libc::c_uint::MAX, 0u32) } == 0;
-    if !closed {
-        // Kernels before 5.9: close what a test process plausibly has.
-        for fd in 3..4096 {
-            if fd != keep[0] && fd != keep[1] {
-                // SAFETY: close only releases a descriptor.
-                unsafe { libc::close(fd) };
-            }
-        }
-    }
-}
-
-/// The calling thread's `errno`.
-///
-/// # Safety
-/// Async-signal-safe; reads thread-local memory only.
-unsafe fn errno() -> i32 {
-    // SAFETY: __errno_location returns a valid pointer to this thread's errno.
-    unsafe { *libc::__errno_location() }
-}
-
-/// Waits for the parent's byte on `go`; `false` if it closed the pipe.
-///
-/// # Safety
-/// Async-signal-safe; `go` must be an open descriptor.
-unsafe fn wait_for_go(go: RawFd) -> bool {
-    let mut byte = 0u8;
-    loop {
-        // SAFETY: reads one byte into a local.
-        let n = unsafe { libc::read(go, (&mut byte as *mut u8).cast(), 1) };
-        // SAFETY: see `errno`.
-        if n < 0 && unsafe { errno() } == libc::EINTR {
-            continue;
-        }
-        return n == 1;
     }
 }
 
