@@ -1,6 +1,11 @@
 //! Helpers for tests that provoke a failure: they re-run their own test
 //! binary for one fixture test and look at what happened, and they check
 //! that nothing was left behind on the machine.
+//!
+//! Fixtures are `#[ignore = "fixture"]` tests named `fixture_*`. Most do
+//! their bad deed only in a fixture run ([`in_fixture_run`]), but some fail
+//! before their body can check (a topology that cannot be built), so run the
+//! suite's ignored tests with `--include-ignored --skip fixture_`.
 #![allow(dead_code)] // each test file uses a different part
 
 use std::collections::BTreeSet;
