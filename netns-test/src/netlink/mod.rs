@@ -6,10 +6,10 @@
 mod addr;
 mod apply;
 mod error;
-mod link;
+pub(crate) mod link;
 mod report;
 mod route;
-mod socket;
+pub(crate) mod socket;
 mod wait;
 
 pub(crate) use apply::{apply, set_link_up_and_wait};

@@ -12,17 +12,14 @@
 //! `rcu_barrier()` under the RTNL lock, which stalls the next namespace
 //! (the sandbox's) for up to a second now and then.
 
-use netlink_packet_core::{
-    NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL,
-    NLM_F_REQUEST,
-};
-use netlink_packet_route::link::{
-    InfoData, InfoKind, InfoVeth, LinkAttribute, LinkFlags, LinkInfo, LinkMessage,
-};
+use netlink_packet_core::{NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST};
+use netlink_packet_route::link::{InfoKind, LinkAttribute, LinkFlags, LinkInfo, LinkMessage};
 use netlink_packet_route::RouteNetlinkMessage;
 use nix::errno::Errno;
 
 use super::diagnosis::Step;
+use crate::netlink::link::{new_veth, set_link, VethSide};
+use crate::netlink::socket::encode_into;
 
 /// How many requests the probe sends.
 pub(super) const COUNT: usize = 3;
@@ -62,13 +59,8 @@ pub(super) fn build() -> [Request; COUNT] {
 }
 
 fn request(step: Step, seq: u32, msg: RouteNetlinkMessage, flags: u16) -> Request {
-    let mut header = NetlinkHeader::default();
-    header.flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-    header.sequence_number = seq;
-    let mut packet = NetlinkMessage::new(header, NetlinkPayload::InnerMessage(msg));
-    packet.finalize();
-    let mut bytes = vec![0; packet.buffer_len()];
-    packet.serialize(&mut bytes);
+    let mut bytes = Vec::new();
+    encode_into(&mut bytes, msg, NLM_F_REQUEST | NLM_F_ACK | flags, seq);
     Request {
         step,
         seq,
@@ -79,23 +71,18 @@ fn request(step: Step, seq: u32, msg: RouteNetlinkMessage, flags: u16) -> Reques
 
 /// `RTM_SETLINK`: `lo` up.
 fn lo_up() -> RouteNetlinkMessage {
-    let mut msg = LinkMessage::default();
-    msg.header.index = LOOPBACK_IFINDEX;
-    msg.header.flags = LinkFlags::Up;
-    msg.header.change_mask = LinkFlags::Up;
-    RouteNetlinkMessage::SetLink(msg)
+    set_link(LOOPBACK_IFINDEX, true, None)
 }
 
-/// `RTM_NEWLINK`: a veth pair, one end up, both in this namespace.
+/// `RTM_NEWLINK`: a veth pair, one end up, both in this namespace, with
+/// indices the kernel picks.
 fn veth() -> RouteNetlinkMessage {
-    let mut peer = LinkMessage::default();
-    peer.attributes = vec![LinkAttribute::IfName(VETH_PEER.into())];
-    let mut msg = up(VETH);
-    msg.attributes.push(LinkAttribute::LinkInfo(vec![
-        LinkInfo::Kind(InfoKind::Veth),
-        LinkInfo::Data(InfoData::Veth(InfoVeth::Peer(peer))),
-    ]));
-    RouteNetlinkMessage::NewLink(msg)
+    let side = |name| VethSide {
+        index: 0,
+        name,
+        mtu: None,
+    };
+    new_veth(side(VETH), None, side(VETH_PEER), None)
 }
 
 /// `RTM_NEWLINK`: a bridge, up, with the invalid MAC address 00:00:00:00:00:00,
