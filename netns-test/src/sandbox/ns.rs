@@ -61,23 +61,44 @@ pub(crate) fn enter(netns: BorrowedFd<'_>) -> io::Result<()> {
 
 /// Makes `n` new network namespaces and, inside each, a netlink socket (which
 /// stays bound to the namespace it was opened in).
+///
+/// Making a namespace costs the kernel about a millisecond of CPU (every
+/// per-namespace subsystem initialises its state), little of it under a
+/// global lock, so large topologies spread the work over one thread per CPU.
 pub(crate) fn create(n: usize) -> io::Result<Vec<(OwnedFd, Netlink)>> {
+    /// Below this many namespaces per thread, another thread costs more than
+    /// it saves.
+    const PER_THREAD: usize = 8;
     if n == 0 {
         return Ok(Vec::new());
     }
+    let cpus = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let threads = cpus.min(n.div_ceil(PER_THREAD)).max(1);
+    let chunk = n.div_ceil(threads);
     std::thread::scope(|s| {
-        let maker = s.spawn(move || {
-            (0..n)
-                .map(|_| {
-                    unshare(CloneFlags::CLONE_NEWNET)?;
-                    prepare_current()?;
-                    Ok((current()?, Netlink::open()?))
+        let makers: Vec<_> = (0..n)
+            .step_by(chunk)
+            .map(|first| {
+                let count = chunk.min(n - first);
+                s.spawn(move || {
+                    (0..count)
+                        .map(|_| {
+                            unshare(CloneFlags::CLONE_NEWNET)?;
+                            prepare_current()?;
+                            Ok((current()?, Netlink::open()?))
+                        })
+                        .collect::<io::Result<Vec<_>>>()
                 })
-                .collect::<io::Result<Vec<_>>>()
-        });
-        maker
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })
+            .collect();
+        let mut all = Vec::with_capacity(n);
+        for maker in makers {
+            let made = maker
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+            all.extend(made);
+        }
+        Ok(all)
     })
 }
 
