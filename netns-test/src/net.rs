@@ -6,7 +6,7 @@ use std::io;
 use std::net::IpAddr;
 use std::os::fd::{AsFd, OwnedFd};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use netns_test_topology::{NsKind, Plan};
 
@@ -202,9 +202,23 @@ impl Node {
     }
 }
 
+/// How long each step of [`build`] took (for the benchmark's phase table).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct BuildTimes {
+    /// Parsing the topology text into a plan (done by the caller).
+    pub(crate) parse: Duration,
+    /// Preparing the host and making the other namespaces.
+    pub(crate) namespaces: Duration,
+    /// Links, addresses, the wait for readiness, routes.
+    pub(crate) apply: Duration,
+    /// Sysctls.
+    pub(crate) sysctls: Duration,
+}
+
 /// Builds the network of `plan` from the host namespace (the calling
 /// thread's): namespaces, links, addresses, routes, sysctls; everything up.
-pub(crate) fn build(plan: &Plan) -> Result<Net, String> {
+pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, String> {
+    let started = Instant::now();
     ns::prepare_current().map_err(|e| format!("prepare the host namespace: {e}"))?;
     let host_fd = ns::current().map_err(|e| format!("open the host namespace: {e}"))?;
     let host_nl = Netlink::open().map_err(|e| format!("open a netlink socket: {e}"))?;
@@ -212,10 +226,14 @@ pub(crate) fn build(plan: &Plan) -> Result<Net, String> {
         .map_err(|e| format!("create a network namespace (unshare CLONE_NEWNET): {e}"))?;
     let (mut fds, mut sockets): (Vec<OwnedFd>, Vec<Netlink>) =
         std::iter::once((host_fd, host_nl)).chain(others).unzip();
+    let created = Instant::now();
+    times.namespaces = created - started;
     {
         let borrowed: Vec<_> = fds.iter().map(|f| f.as_fd()).collect();
         netlink::apply(plan, &mut sockets, &borrowed).map_err(|e| e.to_string())?;
     }
+    let applied = Instant::now();
+    times.apply = applied - created;
     for (i, fd) in fds.iter().enumerate() {
         let sysctls: Vec<(&str, &str)> = plan
             .sysctls
@@ -228,6 +246,7 @@ pub(crate) fn build(plan: &Plan) -> Result<Net, String> {
                 .map_err(|e| format!("in `{}`: {e}", plan.namespaces[i].name))?;
         }
     }
+    times.sysctls = applied.elapsed();
     let nodes = plan
         .namespaces
         .iter()

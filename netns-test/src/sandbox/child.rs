@@ -53,10 +53,14 @@ pub(crate) fn run(def: &TestDef, name: &str, body: fn(&Net) -> Result<(), String
     };
     let reporter = Arc::new(Mutex::new(Reporter { pipe, done: false }));
     let started = Instant::now();
-    let code = match run_test(def, body, &reporter, started) {
+    let mut times = Times::default();
+    let code = match run_test(def, body, &reporter, started, &mut times) {
         Ok(()) => 0,
         Err(()) => 1,
     };
+    if let Some(path) = std::env::var_os(config::TIMINGS) {
+        times.write(name, code == 0, path.as_ref());
+    }
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
     std::process::exit(code)
@@ -95,8 +99,10 @@ fn run_test(
     body: fn(&Net) -> Result<(), String>,
     reporter: &Arc<Mutex<Reporter>>,
     started: Instant,
+    times: &mut Times,
 ) -> Result<(), ()> {
-    let setup = check_isolated().and_then(|()| build(def));
+    let setup = check_isolated().and_then(|()| build(def, &mut times.build));
+    times.setup = started.elapsed();
     let net = match setup {
         Ok(net) => net,
         Err(e) => {
@@ -119,11 +125,13 @@ fn run_test(
         let mut r = lock(reporter);
         let _ = Message::Started.send(&mut r.pipe);
     }
+    let body_started = Instant::now();
     let result = match catch_unwind(AssertUnwindSafe(|| body(&net))) {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(Message::Returned(e)),
         Err(payload) => Err(Message::Panicked(panic_message(payload.as_ref()))),
     };
+    times.body = body_started.elapsed();
     match result {
         Ok(()) => {
             lock(reporter).finish(&[Message::Passed]);
@@ -144,9 +152,57 @@ fn lock(reporter: &Mutex<Reporter>) -> std::sync::MutexGuard<'_, Reporter> {
 }
 
 /// Parses the topology (already validated at compile time) and builds it.
-fn build(def: &TestDef) -> Result<Net, String> {
+fn build(def: &TestDef, times: &mut net::BuildTimes) -> Result<Net, String> {
+    let started = Instant::now();
     let topology = Topology::from_str(def.topology).map_err(|e| e.to_string())?;
-    net::build(topology.plan())
+    times.parse = started.elapsed();
+    net::build(topology.plan(), times)
+}
+
+/// How long the phases of one test took inside the child.
+#[derive(Debug, Default)]
+struct Times {
+    /// From entering the child's test function to the network being ready.
+    setup: Duration,
+    /// The steps of building the network.
+    build: net::BuildTimes,
+    /// The test body.
+    body: Duration,
+}
+
+impl Times {
+    /// Appends `name ok setup_us parse_us namespaces_us apply_us sysctls_us
+    /// body_us vmhwm_kb` to `path` in one write (lines of concurrent children do
+    /// not mix). Errors are ignored: timings are a diagnostic.
+    fn write(&self, name: &str, ok: bool, path: &std::path::Path) {
+        let hwm_kb = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            })
+            .unwrap_or(0);
+        let us = |d: Duration| d.as_micros();
+        let line = format!(
+            "{name} {} {} {} {} {} {} {} {hwm_kb}\n",
+            if ok { "ok" } else { "failed" },
+            us(self.setup),
+            us(self.build.parse),
+            us(self.build.namespaces),
+            us(self.build.apply),
+            us(self.build.sysctls),
+            us(self.body),
+        );
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+        {
+            let _ = file.write_all(line.as_bytes());
+        }
+    }
 }
 
 /// Starts the watchdog thread and the crash handlers. The watchdog reports a

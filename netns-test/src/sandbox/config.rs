@@ -10,6 +10,10 @@ pub(crate) const OUTCOME_FD: &str = "NETNS_TEST_OUTCOME_FD";
 /// Set in the child's environment to the parent's network namespace
 /// (`dev:inode`), so that the child can refuse to touch it.
 pub(crate) const PARENT_NETNS: &str = "NETNS_TEST_PARENT_NETNS";
+/// Set to a file path, makes every child append one line of phase timings
+/// to it when its test ends (used by `netns-test-bench`; not public API).
+pub(crate) const TIMINGS: &str = "NETNS_TEST_TIMINGS";
+
 /// The variables the parent sets for its child, and nothing else may.
 pub(crate) const INTERNAL: [&str; 3] = [CHILD_TEST, OUTCOME_FD, PARENT_NETNS];
 
