@@ -71,6 +71,7 @@ fn target_directory() -> PathBuf {
 #[allow(dead_code)] // each case's `fn main`
 #[path = "ui/pass"]
 mod pass_cases_type_check {
+    mod attributes_above;
     mod attributes_pass_through;
     mod macro_path;
     mod net_spellings;

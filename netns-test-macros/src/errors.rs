@@ -39,6 +39,18 @@ impl Errors {
     }
 }
 
+/// Both values, or every error of either, `a`'s first.
+pub(crate) fn both<A, B>(a: syn::Result<A>, b: syn::Result<B>) -> syn::Result<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(error), Ok(_)) | (Ok(_), Err(error)) => Err(error),
+        (Err(mut error), Err(more)) => {
+            error.combine(more);
+            Err(error)
+        }
+    }
+}
+
 /// The output for an attribute that cannot be expanded: the user's item as
 /// written, so editors keep resolving names in it, beside one
 /// `compile_error!` per error.
@@ -74,6 +86,21 @@ mod errors_should {
     #[test]
     fn pass_the_value_through_when_nothing_went_wrong() {
         assert_eq!(Errors::default().finish(3).ok(), Some(3));
+    }
+
+    #[test]
+    fn pair_two_results_or_keep_the_errors_of_both() {
+        assert_eq!(both(Ok(1), Ok("a")).ok(), Some((1, "a")));
+        let messages = |result: syn::Result<((), ())>| -> Vec<String> {
+            result
+                .unwrap_err()
+                .into_iter()
+                .map(|e| e.to_string())
+                .collect()
+        };
+        assert_eq!(messages(both(Err(error("a")), Ok(()))), ["a"]);
+        assert_eq!(messages(both(Ok(()), Err(error("b")))), ["b"]);
+        assert_eq!(messages(both(Err(error("a")), Err(error("b")))), ["a", "b"]);
     }
 
     #[test]

@@ -8,10 +8,27 @@ use syn::spanned::Spanned;
 use syn::{ItemFn, ReturnType};
 
 use crate::errors;
+use crate::should_panic::ShouldPanic;
 use crate::signature::TestFn;
 use crate::timeout::Timeout;
 use crate::topology::Checked;
-use crate::{args, signature, topology};
+use crate::{args, should_panic, signature, topology};
+
+/// What a test registered twice with libtest says when it starts the second
+/// time; see [`render`].
+const REGISTERED_TWICE: &str = "netns-test: this test is registered twice, so libtest runs it \
+     twice: a test attribute above `#[netns_test]` (`#[test]`, `#[test_case]`, ...) registers it \
+     again, and the compiler expands that attribute before `#[netns_test]` can see it\n  \
+     help: remove `#[test]` (or the other test attribute): `#[netns_test]` already makes this \
+     a test";
+
+/// Everything the checks found out, ready to render.
+struct Test {
+    shape: TestFn,
+    should_panic: ShouldPanic,
+    topology: Checked,
+    timeout: Option<Timeout>,
+}
 
 /// Expands `#[netns_test(args)] item`.
 pub(crate) fn netns_test(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -26,38 +43,45 @@ pub(crate) fn netns_test(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     match check(args, &func) {
-        Ok((test, topology, timeout)) => render(func, test, &topology, timeout),
+        Ok(test) => render(func, &test),
         Err(error) => errors::beside_original(item, error),
     }
 }
 
-/// Every check, each mistake reported: the arguments, the signature, then
-/// the topology (which needs the arguments to know where it comes from).
-fn check(args: TokenStream, func: &ItemFn) -> syn::Result<(TestFn, Checked, Option<Timeout>)> {
-    let test = signature::check(func);
+/// Every check, each mistake reported: the arguments, the function (its
+/// signature and `#[should_panic]`), then the topology (which needs the
+/// arguments to know where it comes from).
+fn check(args: TokenStream, func: &ItemFn) -> syn::Result<Test> {
+    let function = errors::both(signature::check(func), should_panic::read(&func.attrs));
     let args = match args::parse(args) {
         Ok(args) => args,
         Err(mut error) => {
-            if let Err(more) = test {
+            if let Err(more) = function {
                 error.combine(more);
             }
             return Err(error);
         }
     };
-    match (test, topology::check(args.topology)) {
-        (Ok(test), Ok(topology)) => Ok((test, topology, args.timeout)),
-        (Ok(_), Err(error)) | (Err(error), Ok(_)) => Err(error),
-        (Err(mut error), Err(more)) => {
-            error.combine(more);
-            Err(error)
-        }
-    }
+    let ((shape, should_panic), topology) = errors::both(function, topology::check(args.topology))?;
+    Ok(Test {
+        shape,
+        should_panic,
+        topology,
+        timeout: args.timeout,
+    })
 }
 
 /// Renders the test: a libtest `#[test]` with the user's attributes, whose
 /// body holds the user's function (renamed, spans kept) and hands it to the
 /// runtime.
-fn render(func: ItemFn, test: TestFn, topology: &Checked, timeout: Option<Timeout>) -> TokenStream {
+///
+/// A test attribute above `#[netns_test]` (`#[test]`, `#[test_case]`) makes
+/// libtest register the function once more. The compiler expands that
+/// attribute first and hides its trace from proc macros, so this macro cannot
+/// refuse it; instead the second start of the function fails the test with
+/// [`REGISTERED_TWICE`]. (It fails by returning when the test should panic,
+/// since a panic would pass it.)
+fn render(func: ItemFn, test: &Test) -> TokenStream {
     let ItemFn {
         attrs,
         vis,
@@ -71,19 +95,28 @@ fn render(func: ItemFn, test: TestFn, topology: &Checked, timeout: Option<Timeou
     let mut body_sig = sig.clone();
     body_sig.ident = Ident::new("__netns_test_body", name.span());
 
-    let topology = match topology {
+    let topology = match &test.topology {
         Checked::None => quote!(""),
         Checked::Inline(text) => quote!(#text),
         Checked::File(path) => quote_spanned! {path.span()=>
             ::core::include_str!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #path))
         },
     };
-    let timeout_ms = match timeout {
+    let timeout_ms = match test.timeout {
         Some(timeout) => {
             let millis = timeout.millis();
             quote!(::core::option::Option::Some(#millis))
         }
         None => quote!(::core::option::Option::None),
+    };
+    let should_panic = &test.should_panic;
+    let registered_twice = if should_panic.expects_panic() {
+        quote! {
+            ::std::eprintln!("{}", #REGISTERED_TWICE);
+            return;
+        }
+    } else {
+        quote!(::core::panic!("{}", #REGISTERED_TWICE);)
     };
 
     // The call carries the span of the return type, so a return type that is
@@ -94,15 +127,19 @@ fn render(func: ItemFn, test: TestFn, topology: &Checked, timeout: Option<Timeou
         ReturnType::Default => name.span(),
     };
     let net = Ident::new("net", Span::call_site());
-    let argument = if test.takes_net { Some(&net) } else { None };
+    let argument = if test.shape.takes_net {
+        Some(&net)
+    } else {
+        None
+    };
     let mut call = quote_spanned!(return_span=> __netns_test_body(#argument));
-    if test.is_async {
+    if test.shape.is_async {
         call = quote_spanned!(return_span=> ::netns_test::__private::block_on(#call));
     }
     let result = quote_spanned! {return_span=>
         ::netns_test::__private::TestReturn::into_test_result(#call)
     };
-    let parameter = if test.takes_net {
+    let parameter = if test.shape.takes_net {
         quote!(#net)
     } else {
         quote!(_)
@@ -119,7 +156,13 @@ fn render(func: ItemFn, test: TestFn, topology: &Checked, timeout: Option<Timeou
                     name: #name_text,
                     topology: #topology,
                     timeout_ms: #timeout_ms,
+                    should_panic: #should_panic,
                 };
+            static __NETNS_TEST_STARTED: ::core::sync::atomic::AtomicBool =
+                ::core::sync::atomic::AtomicBool::new(false);
+            if __NETNS_TEST_STARTED.swap(true, ::core::sync::atomic::Ordering::Relaxed) {
+                #registered_twice
+            }
             ::netns_test::__private::run(
                 &__NETNS_TEST_DEF,
                 |#parameter: &::netns_test::Net| #result,
@@ -134,6 +177,17 @@ mod expansion_should {
 
     fn expand(args: TokenStream, item: TokenStream) -> String {
         netns_test(args, item).to_string()
+    }
+
+    /// A checked test of `shape` with `topology`, no `#[should_panic]` and no
+    /// timeout.
+    fn test(shape: TestFn, topology: Checked) -> Test {
+        Test {
+            shape,
+            should_panic: ShouldPanic::No,
+            topology,
+            timeout: None,
+        }
     }
 
     #[test]
@@ -158,7 +212,14 @@ mod expansion_should {
                         name: "my_test",
                         topology: "node a",
                         timeout_ms: ::core::option::Option::Some(10000u64),
+                        should_panic: ::netns_test::__private::ShouldPanic::YesWithMessage("x"),
                     };
+                static __NETNS_TEST_STARTED: ::core::sync::atomic::AtomicBool =
+                    ::core::sync::atomic::AtomicBool::new(false);
+                if __NETNS_TEST_STARTED.swap(true, ::core::sync::atomic::Ordering::Relaxed) {
+                    ::std::eprintln!("{}", #REGISTERED_TWICE);
+                    return;
+                }
                 ::netns_test::__private::run(
                     &__NETNS_TEST_DEF,
                     |net: &::netns_test::Net| ::netns_test::__private::TestReturn::into_test_result(
@@ -188,7 +249,13 @@ mod expansion_should {
                         name: "solo",
                         topology: "",
                         timeout_ms: ::core::option::Option::None,
+                        should_panic: ::netns_test::__private::ShouldPanic::No,
                     };
+                static __NETNS_TEST_STARTED: ::core::sync::atomic::AtomicBool =
+                    ::core::sync::atomic::AtomicBool::new(false);
+                if __NETNS_TEST_STARTED.swap(true, ::core::sync::atomic::Ordering::Relaxed) {
+                    ::core::panic!("{}", #REGISTERED_TWICE);
+                }
                 ::netns_test::__private::run(
                     &__NETNS_TEST_DEF,
                     |_: &::netns_test::Net| ::netns_test::__private::TestReturn::into_test_result(
@@ -206,12 +273,12 @@ mod expansion_should {
             fn t() {}
         ))
         .unwrap();
-        let test = TestFn {
+        let shape = TestFn {
             takes_net: false,
             is_async: false,
         };
         let path = syn::parse2(quote!("tests/topologies/lan.net")).unwrap();
-        let output = render(func, test, &Checked::File(path), None).to_string();
+        let output = render(func, &test(shape, Checked::File(path))).to_string();
         let included = quote! {
             topology: ::core::include_str!(::core::concat!(
                 ::core::env!("CARGO_MANIFEST_DIR"), "/", "tests/topologies/lan.net"
@@ -226,15 +293,51 @@ mod expansion_should {
             async fn t(net: &Net) {}
         ))
         .unwrap();
-        let test = TestFn {
+        let shape = TestFn {
             takes_net: true,
             is_async: true,
         };
-        let output = render(func, test, &Checked::None, None).to_string();
+        let output = render(func, &test(shape, Checked::None)).to_string();
         assert!(output.contains("async fn __netns_test_body (net : & Net) { }"));
         assert!(output.contains(
             "into_test_result (:: netns_test :: __private :: block_on (__netns_test_body (net)))"
         ));
+    }
+
+    #[test]
+    fn read_a_should_panic_given_above_the_attribute_and_keep_it() {
+        // As rustc hands it over for `#[should_panic] #[netns_test] fn t()`:
+        // the inert attributes above come with the item.
+        let output = expand(
+            TokenStream::new(),
+            quote! {
+                #[should_panic]
+                #[ignore]
+                fn t() {}
+            },
+        );
+        let kept = quote!(#[::core::prelude::v1::test] #[should_panic] #[ignore] fn t());
+        assert!(output.starts_with(&kept.to_string()), "{output}");
+        let def = quote!(should_panic: ::netns_test::__private::ShouldPanic::Yes,);
+        assert!(output.contains(&def.to_string()), "{output}");
+    }
+
+    #[test]
+    fn fail_a_second_start_of_a_should_panic_test_without_panicking() {
+        let output = expand(
+            TokenStream::new(),
+            quote! {
+                #[should_panic]
+                fn t() {}
+            },
+        );
+        let second_start = quote! {
+            if __NETNS_TEST_STARTED.swap(true, ::core::sync::atomic::Ordering::Relaxed) {
+                ::std::eprintln!("{}", #REGISTERED_TWICE);
+                return;
+            }
+        };
+        assert!(output.contains(&second_start.to_string()), "{output}");
     }
 
     #[test]
@@ -260,6 +363,24 @@ mod expansion_should {
         assert_eq!(output.matches("compile_error").count(), 2, "{output}");
         assert!(output.contains("take the network by reference"), "{output}");
         assert!(output.contains("unknown statement `nodes`"), "{output}");
+    }
+
+    #[test]
+    fn report_a_should_panic_mistake_after_the_arguments_and_the_signature() {
+        let output = expand(
+            quote!(foo = "1"),
+            quote! {
+                #[should_panic = concat!("no ", "route")]
+                fn t(net: Net) {}
+            },
+        );
+        let unknown = output.find("unknown argument `foo`");
+        let by_value = output.find("take the network by reference");
+        let literal = output.find("as a string literal");
+        assert!(
+            unknown.is_some() && unknown < by_value && by_value < literal,
+            "{output}"
+        );
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! expansion calls `netns_test::__private`, which is not public API.
 //!
 //! The attribute works in phases, one module each: `args` parses
-//! the arguments, `signature` checks the function's shape, `topology` loads
-//! and validates the topology with the runtime's own parser, and `expand`
+//! the arguments, `signature` checks the function's shape, `should_panic`
+//! reads its `#[should_panic]` for the runtime, `topology` loads and
+//! validates the topology with the runtime's own parser, and `expand`
 //! renders the test. Every mistake is a `compile_error!` on the narrowest
 //! token, and all of them are reported in one build.
 #![forbid(unsafe_code)]
@@ -13,6 +14,7 @@
 mod args;
 mod errors;
 mod expand;
+mod should_panic;
 mod signature;
 mod timeout;
 mod topology;
@@ -61,7 +63,10 @@ use proc_macro::TokenStream;
 /// feature of netns-test.
 ///
 /// Other attributes (`#[should_panic]`, `#[ignore]`, doc comments, `#[cfg]`,
-/// lint levels) are kept on the generated test.
+/// lint levels) are kept on the generated test, above or below
+/// `#[netns_test]`. `#[test]` is not needed: below `#[netns_test]` it is a
+/// compile error; above, the compiler expands it first, out of the macro's
+/// sight, and the test fails at its second start, telling you to remove it.
 #[proc_macro_attribute]
 pub fn netns_test(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::netns_test(args.into(), item.into()).into()

@@ -520,6 +520,11 @@ mod signature_should {
                 #[tokio::test]
                 fn t() {}
             ),
+            // What `#[tokio::test]` above `#[netns_test]` hands on.
+            quote!(
+                #[::core::prelude::v1::test]
+                fn t() {}
+            ),
         ] {
             assert!(message(item).contains("already makes this function a test"));
         }

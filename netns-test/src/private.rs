@@ -16,6 +16,21 @@ pub struct TestDef {
     pub topology: &'static str,
     /// `timeout = "..."` in milliseconds, if given.
     pub timeout_ms: Option<u64>,
+    /// The test's `#[should_panic]`, which the parent must honour: only the
+    /// body's own panic may satisfy it.
+    pub should_panic: ShouldPanic,
+}
+
+/// A test's `#[should_panic]` attribute, as the macro read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShouldPanic {
+    /// No `#[should_panic]`.
+    No,
+    /// `#[should_panic]`: any panic of the body passes.
+    Yes,
+    /// `#[should_panic(expected = "...")]` (or `= "..."`): a panic of the
+    /// body whose message contains the text passes.
+    YesWithMessage(&'static str),
 }
 
 /// Turns what a test body returns into a pass or a failure message, the way
