@@ -18,6 +18,16 @@ const FIXTURE: &str = "fixture_needs_namespaces";
 #[ignore = "fixture: run by the environment tests"]
 fn fixture_needs_namespaces() {}
 
+/// The should_panic fixture's libtest name.
+const SHOULD_PANIC_FIXTURE: &str = "fixture_should_panic_needs_namespaces";
+
+#[netns_test]
+#[should_panic]
+#[ignore = "fixture: run by the environment tests"]
+fn fixture_should_panic_needs_namespaces() {
+    panic!("the body's own 4711");
+}
+
 /// `EPERM`, as Docker's default seccomp profile answers `clone(CLONE_NEWUSER)`.
 const EPERM: u32 = 1;
 /// `ENOSPC`, as the kernel answers when `user.max_user_namespaces` is 0 or
@@ -29,9 +39,21 @@ const ENOSPC: u32 = 28;
 /// user namespaces with errno `refuse`; then the user namespace is forced, so
 /// that the filter bites even when the tests run as root.
 fn run_fixture(refuse: Option<u32>, unsupported: Option<&str>, capture: bool) -> Output {
+    run_named_fixture(FIXTURE, refuse, unsupported, capture)
+}
+
+/// As [`run_fixture`], for the fixture `name`. A refusal that may be transient
+/// (ENOSPC) is waited out for 300 ms only.
+fn run_named_fixture(
+    name: &str,
+    refuse: Option<u32>,
+    unsupported: Option<&str>,
+    capture: bool,
+) -> Output {
     let exe = std::env::current_exe().expect("the test binary's path");
     let mut cmd = Command::new(exe);
-    cmd.args([FIXTURE, "--exact", "--include-ignored", "--color=never"]);
+    cmd.args([name, "--exact", "--include-ignored", "--color=never"]);
+    cmd.env("NETNS_TEST_LIMIT_WAIT", "300ms");
     if !capture {
         cmd.arg("--nocapture");
     }
@@ -98,7 +120,8 @@ fn running_out_of_user_namespaces_fails_the_test_with_the_sysctl_to_raise() {
         &out,
         &[
             "netns-test: this environment cannot run namespace tests: creating a user \
-             namespace (clone with CLONE_NEWUSER) failed with ENOSPC (No space left on device)",
+             namespace (clone with CLONE_NEWUSER) failed with ENOSPC (No space left on device) \
+             on every try for 300ms",
             "likely cause: ",
             "(user.max_user_namespaces",
             "fix: `sudo sysctl -w user.max_user_namespaces=",
@@ -132,6 +155,53 @@ fn skip_mode_passes_with_one_warning_line_that_capture_does_not_hide() {
     assert!(
         !stdout(&out).contains("SKIPPED"),
         "the warning went to libtest's capture"
+    );
+}
+
+#[test]
+fn skip_mode_never_skips_a_limit_that_may_clear() {
+    // ENOSPC is what a `user.max_*_namespaces` limit says while other tests
+    // hold every namespace it allows: retried, then failed, never skipped.
+    let out = run_fixture(Some(ENOSPC), Some("skip"), true);
+    assert!(
+        !out.status.success(),
+        "the fixture passed:\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("SKIPPED"), "{}", stderr(&out));
+    assert_says(&out, &["on every try for 300ms", "1 failed"]);
+}
+
+#[test]
+fn skip_mode_skips_a_should_panic_test_like_the_others() {
+    let out = run_named_fixture(SHOULD_PANIC_FIXTURE, Some(EPERM), Some("skip"), true);
+    assert!(
+        out.status.success(),
+        "the fixture failed:\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("1 passed"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains(&format!("netns-test: SKIPPED {SHOULD_PANIC_FIXTURE}")),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_refused_environment_fails_a_should_panic_test() {
+    // The diagnosis is the framework's, not the body's panic.
+    let out = run_named_fixture(SHOULD_PANIC_FIXTURE, Some(EPERM), None, false);
+    assert!(
+        !out.status.success(),
+        "the fixture passed:\n{}",
+        stdout(&out)
+    );
+    assert_says(
+        &out,
+        &["this environment cannot run namespace tests", "1 failed"],
     );
 }
 

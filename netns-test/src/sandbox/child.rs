@@ -20,16 +20,25 @@ use crate::__private::TestDef;
 use crate::net::{self, Net};
 
 /// The outcome pipe, shared by the test thread and the watchdog. The first
-/// to report a final result wins; the other stays silent.
+/// to report a final result wins; the other stays silent. Only the process
+/// that started the body may report: a copy of this in a process the body
+/// forked reports that it is foreign instead, which fails the test.
 struct Reporter {
     pipe: File,
     done: bool,
+    /// The pid of the process that runs the body.
+    owner: u32,
 }
 
 impl Reporter {
     /// Sends `messages` unless a final result was already sent, then marks
     /// the test done. Returns whether it sent them.
     fn finish(&mut self, messages: &[Message]) -> bool {
+        let pid = std::process::id();
+        if pid != self.owner {
+            let _ = Message::Foreign(pid).send(&mut self.pipe);
+            return false;
+        }
         if self.done {
             return false;
         }
@@ -44,17 +53,29 @@ impl Reporter {
 
 /// Runs the test body in this (already sandboxed) process and exits.
 pub(crate) fn run(def: &TestDef, name: &str, body: fn(&Net) -> Result<(), String>) -> ! {
-    let pipe = match outcome_pipe() {
+    let pipe = outcome_pipe();
+    let parent_netns = std::env::var(config::PARENT_NETNS);
+    // What the parent told us is read; programs the test starts must not
+    // inherit it. No other thread of ours runs yet (libtest's main thread
+    // waits for this one).
+    for var in config::INTERNAL {
+        std::env::remove_var(var);
+    }
+    let pipe = match pipe {
         Ok(pipe) => pipe,
         Err(e) => {
             eprintln!("netns-test: child for `{name}` has no outcome channel: {e}");
             std::process::exit(101);
         }
     };
-    let reporter = Arc::new(Mutex::new(Reporter { pipe, done: false }));
+    let reporter = Arc::new(Mutex::new(Reporter {
+        pipe,
+        done: false,
+        owner: std::process::id(),
+    }));
     let started = Instant::now();
     let mut times = Times::default();
-    let code = match run_test(def, body, &reporter, started, &mut times) {
+    let code = match run_test(def, body, &reporter, parent_netns, started, &mut times) {
         Ok(()) => 0,
         Err(()) => 1,
     };
@@ -79,9 +100,8 @@ fn outcome_pipe() -> Result<File, String> {
 
 /// Refuses to go on in the namespace the parent was started from: as root, a
 /// bug here would rewire the real machine.
-fn check_isolated() -> Result<(), String> {
-    let parent = std::env::var(config::PARENT_NETNS)
-        .map_err(|_| format!("{} is not set", config::PARENT_NETNS))?;
+fn check_isolated(parent: Result<String, std::env::VarError>) -> Result<(), String> {
+    let parent = parent.map_err(|_| format!("{} is not set", config::PARENT_NETNS))?;
     let (dev, ino) =
         ns::current_id().map_err(|e| format!("cannot stat our network namespace: {e}"))?;
     if parent == format!("{dev}:{ino}") {
@@ -98,10 +118,11 @@ fn run_test(
     def: &TestDef,
     body: fn(&Net) -> Result<(), String>,
     reporter: &Arc<Mutex<Reporter>>,
+    parent_netns: Result<String, std::env::VarError>,
     started: Instant,
     times: &mut Times,
 ) -> Result<(), ()> {
-    let setup = check_isolated().and_then(|()| build(def, &mut times.build));
+    let setup = check_isolated(parent_netns).and_then(|()| build(def, &mut times.build));
     times.setup = started.elapsed();
     let net = match setup {
         Ok(net) => net,

@@ -14,6 +14,7 @@ mod parent;
 pub(crate) mod probe;
 mod signals;
 pub(crate) mod spawn;
+pub(crate) mod transient;
 
 use crate::__private::TestDef;
 use crate::Net;
@@ -53,6 +54,7 @@ mod sandbox_should {
             name,
             topology: "",
             timeout_ms: None,
+            should_panic: crate::__private::ShouldPanic::No,
         }
     }
 

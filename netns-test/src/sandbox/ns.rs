@@ -14,6 +14,7 @@ use std::os::unix::fs::MetadataExt;
 
 use nix::sched::{setns, unshare, CloneFlags};
 
+use super::transient;
 use crate::netlink::Netlink;
 
 const THREAD_NETNS: &str = "/proc/thread-self/ns/net";
@@ -83,7 +84,11 @@ pub(crate) fn create(n: usize) -> io::Result<Vec<(OwnedFd, Netlink)>> {
                 s.spawn(move || {
                     (0..count)
                         .map(|_| {
-                            unshare(CloneFlags::CLONE_NEWNET)?;
+                            // Other tests may hold the namespace limit for a moment.
+                            transient::retry(
+                                || unshare(CloneFlags::CLONE_NEWNET),
+                                |e| transient::is_transient(*e),
+                            )?;
                             prepare_current()?;
                             Ok((current()?, Netlink::open()?))
                         })

@@ -24,6 +24,10 @@ pub(crate) enum Message {
     TimedOut(u64),
     /// The state of the network at the moment of failure.
     NetworkState(String),
+    /// A process other than the one that started the body (this pid, in
+    /// the sandbox) tried to report an outcome: a process the body forked
+    /// returned from it.
+    Foreign(u32),
 }
 
 const STARTED: u8 = 1;
@@ -33,6 +37,7 @@ const RETURNED: u8 = 4;
 const SETUP_FAILED: u8 = 5;
 const TIMED_OUT: u8 = 6;
 const NETWORK_STATE: u8 = 7;
+const FOREIGN: u8 = 8;
 
 impl Message {
     /// The frame for this message.
@@ -47,6 +52,7 @@ impl Message {
                 return frame(TIMED_OUT, &ms.to_le_bytes());
             }
             Message::NetworkState(s) => (NETWORK_STATE, s.as_bytes()),
+            Message::Foreign(pid) => return frame(FOREIGN, &pid.to_le_bytes()),
         };
         frame(tag, payload)
     }
@@ -94,6 +100,13 @@ pub(crate) fn decode(mut bytes: &[u8]) -> Vec<Message> {
                 Message::TimedOut(u64::from_le_bytes(ms))
             }
             NETWORK_STATE => Message::NetworkState(text()),
+            FOREIGN => {
+                let mut pid = [0u8; 4];
+                if payload.len() == 4 {
+                    pid.copy_from_slice(payload);
+                }
+                Message::Foreign(u32::from_le_bytes(pid))
+            }
             _ => break,
         });
         bytes = &bytes[5 + len..];
@@ -115,6 +128,7 @@ mod outcome_should {
             Message::SetupFailed("create veth: EEXIST".into()),
             Message::TimedOut(1500),
             Message::NetworkState("ns1:\n  lo UP".into()),
+            Message::Foreign(7),
         ];
         let bytes: Vec<u8> = all.iter().flat_map(Message::encode).collect();
         assert_eq!(decode(&bytes), all);

@@ -1,8 +1,16 @@
 //! The parent side: start the child for one test, forward its output, wait
-//! for it, and turn what it reported into a pass or a panic.
+//! for it, and turn what it reported into the test's verdict.
+//!
+//! The verdict is the body's own. Only a panic of the body itself reaches
+//! libtest as a panic, with the body's message alone, so that
+//! `#[should_panic(expected = ...)]` can only match what the body said. Every
+//! other failure (setup, timeout, signal, exit, a report from a process the
+//! body forked, the framework's own errors) fails the test whatever
+//! `#[should_panic]` says: it panics when the test expects no panic, and
+//! otherwise prints its report and returns, which libtest fails as "did not
+//! panic as expected".
 
 use std::ffi::OsString;
-use std::fmt::Write as _;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};
@@ -10,42 +18,89 @@ use std::time::{Duration, Instant};
 use nix::errno::Errno;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{kill, Signal};
-use nix::sys::wait::{waitpid, WaitStatus};
+use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{getegid, geteuid, Pid};
 
 use super::config::{self, UserNs};
 use super::outcome::{self, Message};
-use super::{ns, probe, spawn};
-use crate::__private::TestDef;
+use super::{ns, probe, spawn, transient};
+use crate::__private::{ShouldPanic, TestDef};
 
 /// How long after its own timeout the child gets to report before the parent
 /// kills the sandbox.
 const KILL_GRACE: Duration = Duration::from_secs(5);
 
-/// Runs the test `name` in a sandboxed child; panics (failing the test) with
-/// the reason when it does not pass.
+/// Without a pidfd (kernels before 5.3), how often the parent checks whether
+/// the sandbox's init has exited.
+const EXIT_CHECK: Duration = Duration::from_millis(20);
+
+/// Runs the test `name` in a sandboxed child and hands libtest its verdict.
 #[track_caller]
 pub(crate) fn run(def: &TestDef, name: &str) {
-    if probe::gate(name) == probe::Gate::Skip {
-        return;
-    }
-    if let Err(reason) = run_child(def, name) {
-        panic!("{reason}");
+    let (verdict, state) = match probe::gate(name) {
+        Ok(probe::Gate::Run) => match run_child(def, name) {
+            Ok((verdict, state)) => (verdict, state),
+            Err(reason) => (Verdict::Failed(reason), None),
+        },
+        Ok(probe::Gate::Skip) => return skip(def),
+        Err(diagnosis) => (Verdict::Failed(diagnosis), None),
+    };
+    let state = state
+        .map(|s| format!("\nnetwork state at the moment of failure:\n{s}"))
+        .unwrap_or_default();
+    match verdict {
+        Verdict::Passed => {}
+        Verdict::BodyPanicked(message) => {
+            // The body's panic was printed by the child, at the user's line;
+            // the state follows it. Unwinding with the body's message alone
+            // (no panic hook runs) prints nothing more.
+            if !state.is_empty() {
+                eprint!("{state}");
+            }
+            std::panic::resume_unwind(Box::new(message));
+        }
+        Verdict::Failed(reason) => match def.should_panic {
+            ShouldPanic::No => panic!("{reason}\n{state}"),
+            ShouldPanic::Yes | ShouldPanic::YesWithMessage(_) => {
+                // Not the body's panic: it must not satisfy `should_panic`.
+                eprintln!(
+                    "{reason}\n{state}\nnetns-test: the test failed before, after or \
+                     instead of its body's own panic, so #[should_panic] cannot pass it"
+                );
+            }
+        },
     }
 }
 
-fn run_child(def: &TestDef, name: &str) -> Result<(), String> {
+/// `NETNS_TEST_UNSUPPORTED=skip` passes a test that cannot run (the warning
+/// is written). A `#[should_panic]` test passes the same way: with a panic
+/// that carries the expected text, raised without the panic hook.
+fn skip(def: &TestDef) {
+    let expected = match def.should_panic {
+        ShouldPanic::No => return,
+        ShouldPanic::Yes => "",
+        ShouldPanic::YesWithMessage(text) => text,
+    };
+    std::panic::resume_unwind(Box::new(format!(
+        "netns-test: skipped; this stands for the expected panic `{expected}`"
+    )));
+}
+
+fn run_child(def: &TestDef, name: &str) -> Result<(Verdict, Option<String>), String> {
     let timeout = config::timeout(def.timeout_ms)?;
     let userns = UserNs::from_env()?.wanted();
     let started = Instant::now();
     let child = start(name, userns).map_err(|e| e.to_string())?;
     let collected = collect(child, timeout + KILL_GRACE);
-    verdict(name, timeout, started.elapsed(), collected)
+    Ok(verdict(name, timeout, started.elapsed(), collected))
 }
 
 /// A running sandbox, seen from the parent.
 struct Child {
     pid: Pid,
+    /// Readable once PID 1 has exited (and with it every process of the
+    /// sandbox); `None` on kernels without `pidfd_open`.
+    pidfd: Option<OwnedFd>,
     stdout: OwnedFd,
     stderr: OwnedFd,
     outcome: OwnedFd,
@@ -69,7 +124,7 @@ impl std::fmt::Display for StartError {
             self.step
         )?;
         if let Some(errno) = self.errno {
-            write!(f, " with {errno} ({})", errno.desc())?;
+            write!(f, " with {errno:?} ({})", errno.desc())?;
         }
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
@@ -132,11 +187,20 @@ fn start(name: &str, userns: bool) -> Result<Child, StartError> {
         go: go_r,
         go_parent: go_w.as_raw_fd(),
     };
-    let pid = spawn::clone_sandbox(&cmd, &fds, spawn::Namespaces { user: userns })
-        .map_err(|e| clone_error(e, userns))?;
+    let namespaces = spawn::Namespaces {
+        user: userns,
+        netns_retry: transient::retry_for(),
+    };
+    // Other tests may hold the namespace limit for a moment.
+    let pid = transient::retry(
+        || spawn::clone_sandbox(&cmd, &fds, namespaces),
+        transient::is_transient_io,
+    )
+    .map_err(|e| clone_error(e, userns))?;
     drop(fds);
     let child = Child {
         pid,
+        pidfd: spawn::pidfd_open(pid).ok(),
         stdout: stdout_r,
         stderr: stderr_r,
         outcome: outcome_r,
@@ -163,9 +227,9 @@ fn start(name: &str, userns: bool) -> Result<Child, StartError> {
 fn clone_error(e: io::Error, userns: bool) -> StartError {
     let mut err = start_error(
         if userns {
-            "clone(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID)"
+            "clone(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS)"
         } else {
-            "clone(CLONE_NEWNET | CLONE_NEWPID)"
+            "clone(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS)"
         },
         e,
     );
@@ -177,11 +241,14 @@ fn clone_error(e: io::Error, userns: bool) -> StartError {
         Some(Errno::EPERM) => "network namespaces need CAP_SYS_ADMIN: run as an ordinary user \
              (netns-test then uses a user namespace) or unset NETNS_TEST_USERNS=never"
             .into(),
-        Some(Errno::ENOSPC) => "the user or network namespace limit is reached: raise \
-             `user.max_user_namespaces` (`sysctl -w user.max_user_namespaces=15000`)"
-            .into(),
-        Some(Errno::EINVAL) => "this kernel lacks user, network or PID namespaces \
-             (CONFIG_USER_NS, CONFIG_NET_NS, CONFIG_PID_NS)"
+        Some(Errno::ENOSPC | Errno::EAGAIN) => format!(
+            "a namespace limit stayed reached for {:?} of retries: raise \
+             `user.max_user_namespaces` (`sysctl -w user.max_user_namespaces=15000`) or run \
+             fewer tests at once",
+            transient::retry_for()
+        ),
+        Some(Errno::EINVAL) => "this kernel lacks user, PID or UTS namespaces \
+             (CONFIG_USER_NS, CONFIG_PID_NS, CONFIG_UTS_NS)"
             .into(),
         _ => String::new(),
     };
@@ -221,6 +288,8 @@ struct Collected {
     messages: Vec<Message>,
     /// PID 2's wait status as PID 1 reported it.
     status: Option<i32>,
+    /// Why PID 1 could not make the network namespace.
+    netns_errno: Option<Errno>,
     /// PID 1's own exit.
     init: Option<WaitStatus>,
     /// The parent killed the sandbox after `deadline`.
@@ -228,6 +297,13 @@ struct Collected {
 }
 
 /// Forwards output and gathers the outcome until PID 1 has exited.
+///
+/// The end is PID 1's exit, seen on its pidfd (or by `waitpid`), never the
+/// pipes' end of file: a process that forked in this test process while
+/// the pipes were being set up (an ordinary test that daemonizes) may hold
+/// their write ends for as long as it lives. When PID 1 has exited, every
+/// process of the sandbox is gone, so what is still in the pipes is all
+/// there is.
 fn collect(child: Child, deadline: Duration) -> Collected {
     let start = Instant::now();
     let mut stdout = Forward::new(false);
@@ -236,39 +312,46 @@ fn collect(child: Child, deadline: Duration) -> Collected {
     let mut status_bytes = Vec::new();
     let mut killed = false;
     let mut open = [true; 4];
-    // Read until PID 1 closes the status pipe: PID 2 has exited then.
-    while open[3] {
-        let fds = [&child.stdout, &child.stderr, &child.outcome, &child.status];
-        let watched: Vec<usize> = (0..fds.len()).filter(|&i| open[i]).collect();
+    let mut init = None;
+    let mut buf = vec![0u8; 64 * 1024];
+    while init.is_none() {
+        let pipes = [&child.stdout, &child.stderr, &child.outcome, &child.status];
+        let watched: Vec<usize> = (0..pipes.len()).filter(|&i| open[i]).collect();
         let mut pfds: Vec<PollFd<'_>> = watched
             .iter()
-            .map(|&i| PollFd::new(fds[i].as_fd(), PollFlags::POLLIN))
+            .map(|&i| PollFd::new(pipes[i].as_fd(), PollFlags::POLLIN))
             .collect();
-        let remaining = deadline.saturating_sub(start.elapsed());
-        let wait = if killed {
-            PollTimeout::NONE
+        if let Some(pidfd) = &child.pidfd {
+            pfds.push(PollFd::new(pidfd.as_fd(), PollFlags::POLLIN));
+        }
+        let mut wait = if killed {
+            Duration::MAX
         } else {
-            PollTimeout::try_from(remaining).unwrap_or(PollTimeout::MAX)
+            deadline.saturating_sub(start.elapsed())
         };
-        match poll(&mut pfds, wait) {
-            Ok(0) => {
-                if !killed {
-                    let _ = kill(child.pid, Signal::SIGKILL);
-                    killed = true;
-                }
-                continue;
+        if child.pidfd.is_none() {
+            wait = wait.min(EXIT_CHECK);
+        }
+        match poll(
+            &mut pfds,
+            PollTimeout::try_from(wait).unwrap_or(PollTimeout::MAX),
+        ) {
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(_) => {
+                // Cannot watch: end the sandbox rather than hang.
+                let _ = kill(child.pid, Signal::SIGKILL);
+                killed = true;
             }
-            Ok(_) => {}
-            Err(Errno::EINTR) => continue,
-            Err(_) => break,
+        }
+        if !killed && start.elapsed() >= deadline {
+            let _ = kill(child.pid, Signal::SIGKILL);
+            killed = true;
         }
         for (&i, p) in watched.iter().zip(&pfds) {
             if p.revents().is_none_or(|r| r.is_empty()) {
                 continue;
             }
-            let fd = fds[i];
-            let mut buf = [0u8; 16 * 1024];
-            match nix::unistd::read(fd, &mut buf) {
+            match nix::unistd::read(pipes[i], &mut buf) {
                 Ok(0) | Err(_) => open[i] = false,
                 Ok(n) => match i {
                     0 => stdout.push(&buf[..n]),
@@ -278,17 +361,18 @@ fn collect(child: Child, deadline: Duration) -> Collected {
                 },
             }
         }
+        init = match waitpid(child.pid, Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::StillAlive) | Err(Errno::EINTR) => None,
+            Ok(status) => Some(Some(status)),
+            // Not our child any more (cannot happen): nothing left to wait for.
+            Err(_) => Some(None),
+        };
     }
-    let init = loop {
-        match waitpid(child.pid, None) {
-            Err(Errno::EINTR) => continue,
-            other => break other.ok(),
-        }
-    };
     // Every process of the sandbox is gone now; take what is left in the pipes.
     drain(&child.stdout, |b| stdout.push(b));
     drain(&child.stderr, |b| stderr.push(b));
     drain(&child.outcome, |b| outcome_bytes.extend_from_slice(b));
+    drain(&child.status, |b| status_bytes.extend_from_slice(b));
     stdout.finish();
     stderr.finish();
     let status = <[u8; 4]>::try_from(status_bytes.as_slice())
@@ -296,8 +380,10 @@ fn collect(child: Child, deadline: Duration) -> Collected {
         .map(i32::from_ne_bytes);
     Collected {
         messages: outcome::decode(&outcome_bytes),
-        status,
-        init,
+        // A negative value is the errno of the init's network namespace.
+        netns_errno: status.filter(|&s| s < 0).map(|s| Errno::from_raw(-s)),
+        status: status.filter(|&s| s >= 0),
+        init: init.flatten(),
         killed,
     }
 }
@@ -309,27 +395,35 @@ fn drain(fd: &OwnedFd, mut sink: impl FnMut(&[u8])) {
     if fcntl(fd, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).is_err() {
         return;
     }
-    let mut buf = [0u8; 16 * 1024];
+    let mut buf = vec![0u8; 64 * 1024];
     while let Ok(n @ 1..) = nix::unistd::read(fd, &mut buf) {
         sink(&buf[..n]);
     }
 }
 
 /// Forwards the child's output line by line with `print!`/`eprint!`, so that
-/// libtest's capture sees it and nextest streams it.
+/// libtest's capture sees it and nextest streams it. Linear in the output's
+/// length: each byte is searched for a newline once, and a line longer than
+/// [`Forward::LONG_LINE`] is forwarded in pieces.
 struct Forward {
     stderr: bool,
     pending: Vec<u8>,
+    /// How many bytes at the start of `pending` are known to hold no newline.
+    scanned: usize,
     /// libtest's own header in the child, dropped once at the start.
     header: &'static [u8],
 }
 
 impl Forward {
+    /// A line this long is forwarded without waiting for its end.
+    const LONG_LINE: usize = 64 * 1024;
+
     fn new(stderr: bool) -> Forward {
         let header: &'static [u8] = if stderr { b"" } else { b"\nrunning 1 test\n" };
         Forward {
             stderr,
             pending: Vec::new(),
+            scanned: 0,
             header,
         }
     }
@@ -346,11 +440,23 @@ impl Forward {
             } else {
                 return;
             }
+            self.scanned = 0;
         }
-        if let Some(end) = self.pending.iter().rposition(|&b| b == b'\n') {
-            let line: Vec<u8> = self.pending.drain(..=end).collect();
-            self.emit(&line);
-        }
+        let newline = self.pending[self.scanned..]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map(|i| self.scanned + i + 1);
+        let cut = match newline {
+            Some(end) => end,
+            None if self.pending.len() >= Self::LONG_LINE => utf8_cut(&self.pending),
+            None => {
+                self.scanned = self.pending.len();
+                return;
+            }
+        };
+        self.emit(&self.pending[..cut]);
+        self.pending.drain(..cut);
+        self.scanned = self.pending.len();
     }
 
     fn finish(&mut self) {
@@ -371,37 +477,99 @@ impl Forward {
     }
 }
 
-/// Turns what was collected into the test's result.
-fn verdict(name: &str, timeout: Duration, ran: Duration, c: Collected) -> Result<(), String> {
+/// The length of `bytes` without a UTF-8 sequence cut off at its end, so
+/// that a long line forwarded in pieces keeps its characters whole.
+fn utf8_cut(bytes: &[u8]) -> usize {
+    let n = bytes.len();
+    for back in 1..=n.min(4) {
+        let byte = bytes[n - back];
+        if byte & 0xC0 == 0x80 {
+            continue; // a continuation byte: look further back for the lead
+        }
+        let len = match byte {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            0xC0.. => 2,
+            _ => 1,
+        };
+        return if len > back { n - back } else { n };
+    }
+    n
+}
+
+/// What the test came to.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// The body returned normally (or `Ok`) and its process exited 0.
+    Passed,
+    /// The body itself panicked with this message.
+    BodyPanicked(String),
+    /// Anything else, with the reason.
+    Failed(String),
+}
+
+/// Turns what was collected into the test's verdict and, on failure, the
+/// network's state.
+fn verdict(
+    name: &str,
+    timeout: Duration,
+    ran: Duration,
+    c: Collected,
+) -> (Verdict, Option<String>) {
     let state = c.messages.iter().rev().find_map(|m| match m {
-        Message::NetworkState(s) => Some(s.as_str()),
+        Message::NetworkState(s) => Some(s.clone()),
         _ => None,
     });
     let started = c.messages.contains(&Message::Started);
-    let result = c
-        .messages
-        .iter()
-        .rev()
-        .find(|m| !matches!(m, Message::NetworkState(_) | Message::Started));
-    let mut reason = match result {
+    let foreign = c.messages.iter().find_map(|m| match m {
+        Message::Foreign(pid) => Some(*pid),
+        _ => None,
+    });
+    let result = c.messages.iter().rev().find(|m| {
+        !matches!(
+            m,
+            Message::NetworkState(_) | Message::Started | Message::Foreign(_)
+        )
+    });
+    let reason = match result {
+        _ if c.netns_errno.is_some() => {
+            let errno = c.netns_errno.unwrap_or(Errno::UnknownErrno);
+            format!(
+                "netns-test: cannot start the sandbox for `{name}`: unshare(CLONE_NEWNET) failed \
+                 with {errno:?} ({}){}",
+                errno.desc(),
+                if transient::is_transient(errno) {
+                    " on every try: raise `user.max_net_namespaces` or run fewer tests at once"
+                } else {
+                    ""
+                }
+            )
+        }
         _ if c.killed => format!(
             "test `{name}` timed out: it ran for {ran:.1?} (timeout {timeout:?}) and did not stop, \
              so the whole sandbox was killed"
         ),
-        Some(Message::Passed) => match c.status.map(exit_status) {
-            Some(Exit::Code(0)) => return Ok(()),
-            Some(other) => {
-                format!(
-                    "test `{name}` passed, but its process then {}",
-                    other.describe()
-                )
-            }
-            None => format!("test `{name}` passed, but its process status was lost"),
+        _ if foreign.is_some() => format!(
+            "test `{name}` failed: a process other than the one that ran its body (pid {} in the \
+             sandbox, forked by the body) returned from the body and tried to report its \
+             outcome; only the process that started the body may report",
+            foreign.unwrap_or_default()
+        ),
+        Some(Message::Passed) => match (c.status.map(exit_status), c.init.as_ref()) {
+            (Some(Exit::Code(0)), _) => return (Verdict::Passed, None),
+            (Some(other), _) => format!(
+                "test `{name}` passed, but its process then {}",
+                other.describe()
+            ),
+            (None, init) => format!(
+                "test `{name}` passed, but then its sandbox {}",
+                init_ended(init)
+            ),
         },
-        Some(Message::Panicked(msg)) => msg.clone(),
+        Some(Message::Panicked(msg)) => return (Verdict::BodyPanicked(msg.clone()), state),
         Some(Message::Returned(err)) => err.clone(),
         Some(Message::SetupFailed(err)) => {
-            format!("netns-test: could not build the network: {err}")
+            format!("netns-test: could not build the network for `{name}`: {err}")
         }
         Some(Message::TimedOut(ms)) => format!(
             "test `{name}` timed out after {:.1?} (timeout {timeout:?}; set it with \
@@ -409,29 +577,22 @@ fn verdict(name: &str, timeout: Duration, ran: Duration, c: Collected) -> Result
             Duration::from_millis(*ms),
             config::TIMEOUT
         ),
-        Some(Message::Started | Message::NetworkState(_)) | None => {
-            let how = match (c.status.map(exit_status), c.init.as_ref()) {
-                (Some(e), _) => e.describe(),
-                (None, Some(WaitStatus::Exited(_, code))) => init_exit(*code),
-                (None, other) => format!("ended unexpectedly ({other:?})"),
+        Some(Message::Started | Message::NetworkState(_) | Message::Foreign(_)) | None => {
+            let how = match c.status.map(exit_status) {
+                Some(e) => format!("its process {}", e.describe()),
+                None => format!("its sandbox {}", init_ended(c.init.as_ref())),
             };
             if started {
-                format!("test `{name}` died while running: its process {how}")
+                format!("test `{name}` died while running: {how}")
             } else {
                 format!(
-                    "netns-test: the child process for `{name}` did not run the test: it {how}. \
+                    "netns-test: the child process for `{name}` did not run the test: {how}. \
                      (Was the test renamed, filtered out or is the binary not a libtest harness?)"
                 )
             }
         }
     };
-    if let Some(state) = state {
-        let _ = write!(
-            reason,
-            "\n\nnetwork state at the moment of failure:\n{state}"
-        );
-    }
-    Err(reason)
+    (Verdict::Failed(reason), state)
 }
 
 enum Exit {
@@ -461,12 +622,37 @@ fn exit_status(status: i32) -> Exit {
     }
 }
 
-fn init_exit(code: i32) -> String {
-    match code {
-        spawn::INIT_NO_GO => "was never released by the parent (id maps not written)".into(),
-        spawn::INIT_FORK_FAILED => "could not fork inside the sandbox".into(),
-        spawn::INIT_WAIT_FAILED => "lost track of the test process".into(),
-        code => format!("ended with init status {code}"),
+/// How the sandbox ended when its init (PID 1) could not report PID 2's end.
+fn init_ended(init: Option<&WaitStatus>) -> String {
+    match init {
+        Some(WaitStatus::Exited(_, code)) => match *code {
+            spawn::INIT_NO_GO => "was never released by the parent (id maps not written)".into(),
+            spawn::INIT_FORK_FAILED => "could not fork inside the sandbox".into(),
+            spawn::INIT_WAIT_FAILED => "lost track of the test process".into(),
+            spawn::INIT_NETNS_FAILED => "could not make its network namespace".into(),
+            spawn::INIT_PRIVATE_FAILED => "could not make its mounts private (mount(2) of / \
+                 with MS_REC | MS_PRIVATE failed), so it did not run the test"
+                .into(),
+            code => format!("ended with init status {code}"),
+        },
+        // A PID namespace's init dies this way when a process inside calls
+        // reboot(2): SIGHUP for a restart, SIGINT for a halt or power off.
+        Some(WaitStatus::Signaled(_, Signal::SIGHUP, _)) => {
+            "was ended by reboot(2) (restart) called inside it: in a PID namespace that kills \
+             the namespace's init and every process in it"
+                .into()
+        }
+        Some(WaitStatus::Signaled(_, Signal::SIGINT, _)) => {
+            "was ended by reboot(2) (halt or power off) called inside it: in a PID namespace \
+             that kills the namespace's init and every process in it"
+                .into()
+        }
+        Some(WaitStatus::Signaled(_, signal, _)) => format!(
+            "lost its init (PID 1), killed by {} (a process outside the sandbox killed it; \
+             the sandbox itself can neither signal nor ptrace it)",
+            signal.as_str()
+        ),
+        other => format!("ended unexpectedly ({other:?})"),
     }
 }
 
@@ -481,13 +667,21 @@ mod verdict_should {
         Collected {
             messages,
             status,
+            netns_errno: None,
             init: None,
             killed: false,
         }
     }
 
-    fn judge(c: Collected) -> Result<(), String> {
-        verdict("t", Duration::from_secs(60), Duration::from_millis(5), c)
+    fn judge(c: Collected) -> Verdict {
+        verdict("t", Duration::from_secs(60), Duration::from_millis(5), c).0
+    }
+
+    fn failure(c: Collected) -> String {
+        match judge(c) {
+            Verdict::Failed(reason) => reason,
+            other => panic!("expected a failure, got {other:?}"),
+        }
     }
 
     #[test]
@@ -497,29 +691,28 @@ mod verdict_should {
                 vec![Message::Started, Message::Passed],
                 Some(EXITED_0)
             )),
-            Ok(())
+            Verdict::Passed
         );
     }
 
     #[test]
     fn fail_a_child_that_exited_0_without_running_the_test() {
-        let err = judge(collected(vec![], Some(EXITED_0))).unwrap_err();
+        let err = failure(collected(vec![], Some(EXITED_0)));
         assert!(err.contains("did not run the test"), "{err}");
     }
 
     #[test]
     fn fail_a_child_that_started_but_never_reported() {
-        let err = judge(collected(vec![Message::Started], Some(EXITED_0))).unwrap_err();
+        let err = failure(collected(vec![Message::Started], Some(EXITED_0)));
         assert!(err.contains("died while running"), "{err}");
     }
 
     #[test]
     fn fail_a_pass_followed_by_a_bad_exit() {
-        let err = judge(collected(
+        let err = failure(collected(
             vec![Message::Started, Message::Passed],
             Some(EXITED_1),
-        ))
-        .unwrap_err();
+        ));
         assert!(
             err.contains("passed, but its process then exited with status 1"),
             "{err}"
@@ -528,20 +721,35 @@ mod verdict_should {
 
     #[test]
     fn name_the_signal_that_killed_the_child() {
-        let err = judge(collected(vec![Message::Started], Some(libc::SIGABRT))).unwrap_err();
+        let err = failure(collected(vec![Message::Started], Some(libc::SIGABRT)));
         assert!(err.contains("killed by signal 6 (SIGABRT)"), "{err}");
     }
 
     #[test]
-    fn keep_the_panic_message_first_so_should_panic_expected_matches() {
+    fn hand_back_the_body_panic_alone_with_the_state_apart() {
         let messages = vec![
             Message::Started,
             Message::NetworkState("a:\n  lo UP\n".into()),
             Message::Panicked("boom".into()),
         ];
-        let err = judge(collected(messages, Some(EXITED_1))).unwrap_err();
+        let (verdict, state) = verdict(
+            "t",
+            Duration::from_secs(60),
+            Duration::from_millis(5),
+            collected(messages, Some(EXITED_1)),
+        );
+        assert_eq!(verdict, Verdict::BodyPanicked("boom".into()));
+        assert_eq!(state.as_deref(), Some("a:\n  lo UP\n"));
+    }
+
+    #[test]
+    fn fail_a_pass_reported_by_a_process_the_body_forked() {
+        let err = failure(collected(
+            vec![Message::Started, Message::Foreign(9), Message::Passed],
+            Some(EXITED_0),
+        ));
         assert!(
-            err.starts_with("boom\n\nnetwork state at the moment of failure:\na:"),
+            err.contains("pid 9 in the sandbox, forked by the body"),
             "{err}"
         );
     }
@@ -550,10 +758,74 @@ mod verdict_should {
     fn report_a_kill_by_the_parent_as_a_timeout() {
         let mut c = collected(vec![Message::Started], None);
         c.killed = true;
-        let err = judge(c).unwrap_err();
+        let err = failure(c);
         assert!(
             err.contains("timed out") && err.contains("whole sandbox was killed"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn name_a_reboot_inside_the_sandbox() {
+        let mut c = collected(vec![Message::Started], None);
+        c.init = Some(WaitStatus::Signaled(
+            Pid::from_raw(7),
+            Signal::SIGHUP,
+            false,
+        ));
+        let err = failure(c);
+        assert!(err.contains("reboot(2) (restart)"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod start_error_should {
+    use super::*;
+
+    #[test]
+    fn name_the_errno_once() {
+        let err = clone_error(io::Error::from_raw_os_error(libc::EINVAL), true);
+        let text = err.to_string();
+        assert!(
+            text.starts_with(
+                "netns-test: cannot start the sandbox: clone(CLONE_NEWUSER | CLONE_NEWPID | \
+                 CLONE_NEWNS | CLONE_NEWUTS) failed with EINVAL (Invalid argument)\n  help: "
+            ),
+            "{text}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod forward_should {
+    use super::*;
+
+    #[test]
+    fn cut_a_long_line_before_an_unfinished_character() {
+        assert_eq!(utf8_cut(b"ab"), 2);
+        assert_eq!(utf8_cut("aé".as_bytes()), 3);
+        assert_eq!(utf8_cut(&"aé".as_bytes()[..2]), 1);
+        assert_eq!(utf8_cut(&"a€".as_bytes()[..3]), 1);
+        assert_eq!(utf8_cut(&"a😀".as_bytes()[..4]), 1);
+        assert_eq!(utf8_cut("a😀".as_bytes()), 5);
+    }
+
+    #[test]
+    fn keep_the_end_of_a_line_until_its_newline() {
+        let mut f = Forward::new(true);
+        f.push(b"abc");
+        assert_eq!((f.pending.as_slice(), f.scanned), (&b"abc"[..], 3));
+        f.push(b"d\nef");
+        assert_eq!((f.pending.as_slice(), f.scanned), (&b"ef"[..], 2));
+    }
+
+    #[test]
+    fn forward_a_huge_line_in_pieces() {
+        let mut f = Forward::new(true);
+        let chunk = vec![b'x'; 16 * 1024];
+        for _ in 0..8 {
+            f.push(&chunk);
+            assert!(f.pending.len() < Forward::LONG_LINE);
+        }
     }
 }

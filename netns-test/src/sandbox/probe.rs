@@ -15,9 +15,10 @@ mod helper;
 mod requests;
 
 use std::io::Write;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::config::UserNs;
+use super::transient;
 
 pub(crate) use diagnosis::Unsupported;
 
@@ -37,34 +38,41 @@ pub(crate) enum Gate {
 
 /// Decides whether test `test_name` runs: probes (once per process), then
 /// returns [`Gate::Run`], or writes the skip warning and returns
-/// [`Gate::Skip`], or panics with the diagnosis, failing the test.
-pub(crate) fn gate(test_name: &str) -> Gate {
-    let skip = skip_requested().unwrap_or_else(|message| panic!("{message}"));
+/// [`Gate::Skip`], or returns the diagnosis to fail the test with. A limit
+/// that stayed reached through every retry is never skipped.
+pub(crate) fn gate(test_name: &str) -> Result<Gate, String> {
+    let skip = skip_requested()?;
     match check() {
-        Ok(()) => Gate::Run,
-        Err(why) if skip => {
-            warn_skipped(test_name, why);
-            Gate::Skip
+        Ok(()) => Ok(Gate::Run),
+        Err(why) if skip && !why.transient => {
+            warn_skipped(test_name, &why);
+            Ok(Gate::Skip)
         }
-        Err(why) => panic!("{why}"),
+        Err(why) => Err(why.to_string()),
     }
 }
 
-/// Probes the environment the first time it is called in this process and
-/// returns the same answer every time.
-pub(crate) fn check() -> Result<(), &'static Unsupported> {
-    static PROBED: OnceLock<Result<(), Box<Unsupported>>> = OnceLock::new();
-    match PROBED.get_or_init(probe) {
-        Ok(()) => Ok(()),
-        Err(why) => Err(why),
+/// Probes the environment until it has a lasting answer, and returns that
+/// answer every time after. A refusal that may clear by itself (a namespace
+/// limit reached for a moment) is retried with backoff; if it does not
+/// clear, this call fails and the next one probes again.
+pub(crate) fn check() -> Result<(), Arc<Unsupported>> {
+    static PROBED: OnceLock<Result<(), Arc<Unsupported>>> = OnceLock::new();
+    if let Some(answer) = PROBED.get() {
+        return answer.clone();
+    }
+    match transient::retry(probe, |why| why.transient) {
+        Err(why) if why.transient => Err(why),
+        answer => PROBED.get_or_init(|| answer).clone(),
     }
 }
 
 /// Runs the helper; if a step failed, reads what names the cause.
-fn probe() -> Result<(), Box<Unsupported>> {
+fn probe() -> Result<(), Arc<Unsupported>> {
     let user_namespace = user_namespace_wanted();
     helper::run(user_namespace).map_err(|failure| {
-        Box::new(Unsupported {
+        Arc::new(Unsupported {
+            transient: failure.step.makes_a_namespace() && transient::is_transient(failure.errno),
             step: failure.step,
             errno: failure.errno,
             detail: failure.detail,
@@ -74,11 +82,11 @@ fn probe() -> Result<(), Box<Unsupported>> {
     })
 }
 
-/// Whether the sandbox makes a user namespace: `NETNS_TEST_USERNS` decides,
-/// else only a process that is not root with CAP_SYS_ADMIN needs one. (An
-/// invalid `NETNS_TEST_USERNS` counts as unset here; the parent reports it.)
+/// Whether the sandbox makes a user namespace: always, unless
+/// `NETNS_TEST_USERNS=never`. (An invalid `NETNS_TEST_USERNS` counts as unset
+/// here; the parent reports it.)
 pub(crate) fn user_namespace_wanted() -> bool {
-    UserNs::from_env().unwrap_or(UserNs::Auto).wanted()
+    UserNs::from_env().unwrap_or(UserNs::Always).wanted()
 }
 
 /// Reads `NETNS_TEST_UNSUPPORTED`: `Ok(true)` for `skip`, `Ok(false)` when it
@@ -159,6 +167,7 @@ mod probe_should {
     #[test]
     fn warn_of_a_skip_in_one_line_naming_test_step_and_errno() {
         let why = Unsupported {
+            transient: false,
             step: Step::CloneUserNs,
             errno: Errno::EPERM,
             detail: None,

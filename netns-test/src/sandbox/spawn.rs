@@ -1,12 +1,14 @@
 //! Starting the sandboxed child: the only place that forks.
 //!
-//! The parent (a libtest test thread) calls `clone(2)` with new user, network
-//! and PID namespaces. The clone becomes PID 1 of the new PID namespace: a
-//! tiny init that never execs. It waits until the parent has written its id
-//! maps, forks the real child (PID 2), which execs the test binary, and then
-//! reaps until PID 2 exits, writes PID 2's wait status to the parent and exits.
-//! When PID 1 exits the kernel kills every process left in the namespace, so
-//! nothing the test started survives it.
+//! The parent (a libtest test thread) calls `clone(2)` with new user,
+//! network, PID, mount and UTS namespaces. The clone becomes PID 1 of the new
+//! PID namespace: a tiny init that never execs. It waits until the parent has
+//! written its id maps, makes itself impossible to `ptrace` from inside,
+//! gives the sandbox its own view of the file system (see [`MOUNTS`]), forks
+//! the real child (PID 2), which execs the test binary, and then reaps until
+//! PID 2 exits, writes PID 2's wait status to the parent and exits. When PID 1
+//! exits the kernel kills every process left in the namespace, so nothing the
+//! test started survives it.
 //!
 //! PID 2 rather than PID 1 runs the test because the kernel shields a PID
 //! namespace's init from signals it has no handler for: `abort()` in PID 1
@@ -17,7 +19,7 @@
 //! the clone. No allocation, no locks, no formatting.
 #![allow(unsafe_code)]
 
-use std::ffi::{CString, OsString};
+use std::ffi::{CStr, CString, OsString};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStringExt;
@@ -32,6 +34,82 @@ pub(crate) const INIT_FORK_FAILED: i32 = 121;
 pub(crate) const INIT_WAIT_FAILED: i32 = 122;
 /// Exit code of PID 2 when `execve` fails.
 pub(crate) const EXEC_FAILED: i32 = 123;
+/// Exit code of the init when it cannot stop its mounts from propagating to
+/// the machine; the sandbox must not run then.
+pub(crate) const INIT_PRIVATE_FAILED: i32 = 124;
+/// Exit code of the init when it cannot make the network namespace; it
+/// writes the negated errno on the status pipe first.
+pub(crate) const INIT_NETNS_FAILED: i32 = 125;
+
+/// A mount the init makes inside the sandbox's mount namespace, before the
+/// test runs. Nothing mounted there reaches the machine: the init first
+/// makes every mount private.
+struct Mount {
+    source: &'static CStr,
+    target: &'static CStr,
+    fstype: &'static CStr,
+    flags: libc::c_ulong,
+    data: &'static CStr,
+    /// Made only if the mount before it was.
+    after_previous: bool,
+}
+
+const NO_EXEC: libc::c_ulong = libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC;
+
+/// What the sandbox sees instead of the machine's:
+/// - `/sys`: a sysfs mounted inside the sandbox's network namespace, so that
+///   `/sys/class/net` lists the sandbox's own interfaces only; read-only
+///   except the network devices (`/sys/devices/virtual/net`), so that a
+///   test run as root cannot change the machine's kernel objects through it;
+/// - `/proc`: a procfs of the sandbox's PID namespace;
+/// - `/run`: an empty tmpfs, so that `ip netns add` and its kind create
+///   nothing on the machine.
+///
+/// Where the kernel refuses one (a container that masks parts of the
+/// machine's `/proc` or `/sys` makes a fresh one "too revealing" inside a user
+/// namespace), the sandbox keeps the machine's, which it cannot change.
+const MOUNTS: [Mount; 5] = [
+    Mount {
+        source: c"sysfs",
+        target: c"/sys",
+        fstype: c"sysfs",
+        flags: NO_EXEC,
+        data: c"",
+        after_previous: false,
+    },
+    Mount {
+        source: c"/sys/devices/virtual/net",
+        target: c"/sys/devices/virtual/net",
+        fstype: c"",
+        flags: libc::MS_BIND,
+        data: c"",
+        after_previous: true,
+    },
+    Mount {
+        source: c"",
+        target: c"/sys",
+        fstype: c"",
+        flags: libc::MS_REMOUNT | libc::MS_BIND | libc::MS_RDONLY | NO_EXEC,
+        data: c"",
+        after_previous: true,
+    },
+    Mount {
+        source: c"proc",
+        target: c"/proc",
+        fstype: c"proc",
+        flags: NO_EXEC,
+        data: c"",
+        after_previous: false,
+    },
+    Mount {
+        source: c"tmpfs",
+        target: c"/run",
+        fstype: c"tmpfs",
+        flags: libc::MS_NOSUID | libc::MS_NODEV,
+        data: c"mode=0755",
+        after_previous: false,
+    },
+];
 
 /// What to exec in the child, prepared before the clone so that the child
 /// only has to read memory.
@@ -113,13 +191,22 @@ pub(crate) struct ChildFds {
 pub(crate) struct Namespaces {
     /// A new user namespace (unprivileged callers need it).
     pub(crate) user: bool,
+    /// How long the init retries a transient refusal of the network
+    /// namespace.
+    pub(crate) netns_retry: std::time::Duration,
 }
 
 /// Clones the sandbox's PID 1 and returns its pid (in the caller's PID
 /// namespace). The caller must write the id maps (when `ns.user`) and then one
 /// byte to the `go` pipe; it should close its copies of `fds` at once.
+///
+/// The network namespace is made by PID 1 itself, once the id maps are
+/// written: the kernel gives a namespace's devices (`lo`) and their sysfs
+/// files the owner that the user namespace's root maps to at that moment,
+/// and before the maps there is none, so `lo`'s files would stay the
+/// machine root's.
 pub(crate) fn clone_sandbox(cmd: &Command, fds: &ChildFds, ns: Namespaces) -> io::Result<Pid> {
-    let mut flags = libc::CLONE_NEWNET | libc::CLONE_NEWPID;
+    let mut flags = libc::CLONE_NEWPID | libc::CLONE_NEWNS | libc::CLONE_NEWUTS;
     if ns.user {
         flags |= libc::CLONE_NEWUSER;
     }
@@ -133,6 +220,7 @@ pub(crate) fn clone_sandbox(cmd: &Command, fds: &ChildFds, ns: Namespaces) -> io
         status: fds.status.as_raw_fd(),
         go: fds.go.as_raw_fd(),
         go_parent: fds.go_parent,
+        netns_retry_ms: ns.netns_retry.as_millis().try_into().unwrap_or(i64::MAX),
     };
     // SAFETY: a raw clone(2) without CLONE_VM behaves like fork(2): the child
     // gets a copy-on-write copy of this address space with only the calling
@@ -160,6 +248,8 @@ struct Raw {
     status: RawFd,
     go: RawFd,
     go_parent: RawFd,
+    /// How long a transient refusal of the network namespace is retried.
+    netns_retry_ms: i64,
 }
 
 /// PID 1 of the sandbox.
@@ -184,6 +274,21 @@ unsafe fn init_main(raw: &Raw) -> ! {
             libc::_exit(INIT_NO_GO);
         }
         libc::close(raw.go);
+        // Once the id maps are written (they need us dumpable): nothing in
+        // the sandbox may ptrace us. Our memory belongs to the machine's user
+        // namespace, where the sandbox holds no CAP_SYS_PTRACE. PID 2 is
+        // dumpable again after its execve.
+        libc::prctl(libc::PR_SET_DUMPABLE, 0 as libc::c_ulong, 0, 0, 0);
+        let netns = unshare_netns(raw.netns_retry_ms);
+        if netns != 0 {
+            // The parent tells a negative "status" from a wait status.
+            let bytes = (-netns).to_ne_bytes();
+            libc::write(raw.status, bytes.as_ptr().cast(), bytes.len());
+            libc::_exit(INIT_NETNS_FAILED);
+        }
+        if !isolate_mounts() {
+            libc::_exit(INIT_PRIVATE_FAILED);
+        }
 
         let child = clone(0);
         if child == 0 {
@@ -208,6 +313,78 @@ unsafe fn init_main(raw: &Raw) -> ! {
             }
         }
     }
+}
+
+/// Moves the calling process into a new network namespace; retries
+/// `ENOSPC` and `EAGAIN` (a limit other tests hold for a moment) with
+/// backoff for `retry_ms`. Returns 0 or the errno.
+///
+/// # Safety
+/// Async-signal-safe: raw `unshare`, `clock_gettime` and `nanosleep`.
+unsafe fn unshare_netns(retry_ms: i64) -> i32 {
+    // SAFETY: syscalls on locals only.
+    unsafe {
+        let now_ms = || {
+            let mut t: libc::timespec = std::mem::zeroed();
+            libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut t);
+            t.tv_sec * 1000 + t.tv_nsec / 1_000_000
+        };
+        let until = now_ms().saturating_add(retry_ms);
+        let mut pause_ms = 1;
+        loop {
+            if libc::unshare(libc::CLONE_NEWNET) == 0 {
+                return 0;
+            }
+            let e = errno();
+            if (e != libc::ENOSPC && e != libc::EAGAIN) || now_ms() + pause_ms > until {
+                return e;
+            }
+            let pause = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: pause_ms * 1_000_000,
+            };
+            libc::nanosleep(&pause, std::ptr::null_mut());
+            pause_ms = (pause_ms * 2).min(100);
+        }
+    }
+}
+
+/// Stops mount propagation between the sandbox and the machine, then makes
+/// [`MOUNTS`]. `false` if the first step failed (as root without a user
+/// namespace, a mount in the sandbox would then appear on the machine).
+///
+/// # Safety
+/// Async-signal-safe: raw `mount(2)` calls on static strings. Must run in the
+/// sandbox's own mount namespace.
+unsafe fn isolate_mounts() -> bool {
+    // SAFETY: mount(2) with static NUL-terminated strings or nulls.
+    unsafe {
+        if libc::mount(
+            std::ptr::null(),
+            c"/".as_ptr(),
+            std::ptr::null(),
+            libc::MS_REC | libc::MS_PRIVATE,
+            std::ptr::null(),
+        ) != 0
+        {
+            return false;
+        }
+        let mut previous = true;
+        for m in &MOUNTS {
+            if m.after_previous && !previous {
+                continue;
+            }
+            // A refusal keeps the machine's view, read-only to the sandbox.
+            previous = libc::mount(
+                m.source.as_ptr(),
+                m.target.as_ptr(),
+                m.fstype.as_ptr(),
+                m.flags,
+                m.data.as_ptr().cast(),
+            ) == 0;
+        }
+    }
+    true
 }
 
 /// `clone(flags | SIGCHLD)` with no new stack: fork-like.
@@ -347,4 +524,18 @@ pub(crate) fn take_inherited_fd(fd: RawFd) -> io::Result<OwnedFd> {
         nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
     )?;
     Ok(owned)
+}
+
+/// A pidfd for our child `pid`: it polls readable once the child has exited.
+/// Fails with `ENOSYS` on kernels before 5.3. The descriptor is close-on-exec.
+pub(crate) fn pidfd_open(pid: Pid) -> io::Result<OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: pidfd_open(2) takes a pid and flags (none) and returns a new
+    // descriptor or -1; it touches no memory of ours.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0u32) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: the kernel just made this descriptor for us; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }

@@ -21,6 +21,10 @@ pub(crate) enum Step {
     CloneNetNs,
     /// `clone(CLONE_NEWPID)`.
     ClonePidNs,
+    /// `clone(CLONE_NEWNS)`.
+    CloneMountNs,
+    /// `clone(CLONE_NEWUTS)`.
+    CloneUtsNs,
     /// `socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)` in the new namespace.
     NetlinkSocket,
     /// `RTM_SETLINK` of `lo` to up.
@@ -54,6 +58,21 @@ impl IdMap {
     }
 }
 
+impl Step {
+    /// Whether the step makes a namespace (where `ENOSPC` and `EAGAIN` mean
+    /// a limit reached, perhaps for a moment).
+    pub(crate) fn makes_a_namespace(self) -> bool {
+        matches!(
+            self,
+            Step::CloneUserNs
+                | Step::CloneNetNs
+                | Step::ClonePidNs
+                | Step::CloneMountNs
+                | Step::CloneUtsNs
+        )
+    }
+}
+
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -71,6 +90,10 @@ impl fmt::Display for Step {
                 f.write_str("creating a network namespace (clone with CLONE_NEWNET)")
             }
             Step::ClonePidNs => f.write_str("creating a PID namespace (clone with CLONE_NEWPID)"),
+            Step::CloneMountNs => {
+                f.write_str("creating a mount namespace (clone with CLONE_NEWNS)")
+            }
+            Step::CloneUtsNs => f.write_str("creating a UTS namespace (clone with CLONE_NEWUTS)"),
             Step::NetlinkSocket => f.write_str("opening a netlink socket (NETLINK_ROUTE)"),
             Step::LoUp => f.write_str("setting `lo` up (RTM_SETLINK)"),
             Step::CreateVeth => f.write_str("creating a veth pair (RTM_NEWLINK, kind veth)"),
@@ -84,6 +107,9 @@ impl fmt::Display for Step {
 /// with its fix, then what was read.
 #[derive(Debug)]
 pub(crate) struct Unsupported {
+    /// A namespace limit was reached and stayed reached through every retry
+    /// (it may clear later): never a reason to skip a test.
+    pub(crate) transient: bool,
     /// The step that failed.
     pub(crate) step: Step,
     /// Its errno; `UnknownErrno` when the step did not fail with one (the
@@ -124,6 +150,14 @@ impl fmt::Display for Unsupported {
             (Errno::UnknownErrno, Some(detail)) => write!(f, ": {detail}")?,
             (errno, detail) => {
                 write!(f, " with {errno:?} ({})", errno.desc())?;
+                if self.transient {
+                    write!(
+                        f,
+                        " on every try for {:?} (a limit that tests running at once reach \
+                         for a moment clears in time; this one did not)",
+                        super::super::transient::retry_for()
+                    )?;
+                }
                 if let Some(detail) = detail {
                     write!(f, "\n  detail: {detail}")?;
                 }
@@ -219,7 +253,10 @@ pub(crate) fn diagnose(
                 causes
             }
         }
-        (Step::CloneNetNs | Step::ClonePidNs, Errno::EPERM) if !user_namespace => [
+        (
+            Step::CloneNetNs | Step::ClonePidNs | Step::CloneMountNs | Step::CloneUtsNs,
+            Errno::EPERM,
+        ) if !user_namespace => [
             (!facts.cap_sys_admin).then_some(Cause::NoCapSysAdmin),
             seccomp_refuses("new namespaces"),
         ]
@@ -233,6 +270,14 @@ pub(crate) fn diagnose(
         }
         (Step::ClonePidNs, Errno::EPERM | Errno::EACCES) if !apparmor => {
             seccomp_refuses("new PID namespaces").into_iter().collect()
+        }
+        (Step::CloneMountNs, Errno::EPERM | Errno::EACCES) if !apparmor => {
+            seccomp_refuses("new mount namespaces")
+                .into_iter()
+                .collect()
+        }
+        (Step::CloneUtsNs, Errno::EPERM | Errno::EACCES) if !apparmor => {
+            seccomp_refuses("new UTS namespaces").into_iter().collect()
         }
         (Step::NetlinkSocket, Errno::EPERM | Errno::EACCES) if !apparmor => {
             seccomp_refuses("netlink sockets").into_iter().collect()
@@ -266,6 +311,20 @@ pub(crate) fn diagnose(
         (Step::ClonePidNs, Errno::EINVAL) => vec![Cause::KernelLacks {
             what: "PID namespaces",
             config: "CONFIG_PID_NS",
+        }],
+        (Step::CloneUtsNs, Errno::EINVAL) => vec![Cause::KernelLacks {
+            what: "UTS namespaces",
+            config: "CONFIG_UTS_NS",
+        }],
+        (Step::CloneMountNs, Errno::ENOSPC) => vec![Cause::NamespaceLimit {
+            kind: "mount",
+            sysctl: "user.max_mnt_namespaces",
+            value: None,
+        }],
+        (Step::CloneUtsNs, Errno::ENOSPC) => vec![Cause::NamespaceLimit {
+            kind: "UTS",
+            sysctl: "user.max_uts_namespaces",
+            value: None,
         }],
         (Step::CreateVeth, Errno::EOPNOTSUPP) => vec![Cause::MissingLinkKind { kind: "veth" }],
         (Step::CreateBridge, Errno::EOPNOTSUPP) => vec![Cause::MissingLinkKind { kind: "bridge" }],
@@ -390,6 +449,7 @@ mod diagnosis_should {
 
     fn unsupported(step: Step, errno: Errno, facts: Facts) -> Unsupported {
         Unsupported {
+            transient: false,
             step,
             errno,
             detail: None,

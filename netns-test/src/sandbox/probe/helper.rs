@@ -97,7 +97,7 @@ pub(super) fn run(user_namespace: bool) -> Result<(), Failure> {
             seq: r.seq,
         }),
     };
-    let flags = namespaces(user_namespace, 3);
+    let flags = namespaces(user_namespace, NAMESPACES.len());
     // SAFETY: a raw clone(2) without CLONE_VM behaves like fork(2): the child
     // gets a copy-on-write copy of this address space with only the calling
     // thread. The child runs `helper_main`, which makes only async-signal-safe
@@ -121,31 +121,44 @@ pub(super) fn run(user_namespace: bool) -> Result<(), Failure> {
     }
     // One byte releases the helper. If it is already gone, the report says so.
     let _ = std::fs::File::from(go_w).write_all(&[1]);
-    let (report, timed_out) = read_report(&report_r, ANSWER_TIMEOUT);
+    let (report, timed_out) = read_report(&report_r, helper.pid, ANSWER_TIMEOUT);
     let status = helper.reap();
     interpret(&requests, &report, timed_out, status)
 }
 
-/// The clone flags of the first `n` namespace types a sandbox gets, in the
-/// order the kernel makes them: user (if used), network, PID.
-fn namespaces(user_namespace: bool, n: usize) -> libc::c_int {
-    let all: &[libc::c_int] = if user_namespace {
-        &[libc::CLONE_NEWUSER, libc::CLONE_NEWNET, libc::CLONE_NEWPID]
+/// The namespace types a sandbox gets, in the order the kernel makes them:
+/// user (if used), network, PID, mount, UTS; with their steps.
+const NAMESPACES: [(libc::c_int, Step); 5] = [
+    (libc::CLONE_NEWUSER, Step::CloneUserNs),
+    (libc::CLONE_NEWNET, Step::CloneNetNs),
+    (libc::CLONE_NEWPID, Step::ClonePidNs),
+    (libc::CLONE_NEWNS, Step::CloneMountNs),
+    (libc::CLONE_NEWUTS, Step::CloneUtsNs),
+];
+
+/// The namespace types a sandbox gets, without the user namespace if it
+/// uses none.
+fn sandbox_namespaces(user_namespace: bool) -> &'static [(libc::c_int, Step)] {
+    if user_namespace {
+        &NAMESPACES
     } else {
-        &[libc::CLONE_NEWNET, libc::CLONE_NEWPID]
-    };
-    all.iter().take(n).fold(0, |flags, f| flags | f)
+        &NAMESPACES[1..]
+    }
+}
+
+/// The clone flags of the first `n` namespace types a sandbox gets.
+fn namespaces(user_namespace: bool, n: usize) -> libc::c_int {
+    sandbox_namespaces(user_namespace)
+        .iter()
+        .take(n)
+        .fold(0, |flags, (f, _)| flags | f)
 }
 
 /// Names the namespace type the kernel refuses, by cloning again with one
 /// more type at a time; a child that is made exits at once.
 fn failed_clone(user_namespace: bool, errno: Errno) -> Failure {
-    let steps: &[Step] = if user_namespace {
-        &[Step::CloneUserNs, Step::CloneNetNs, Step::ClonePidNs]
-    } else {
-        &[Step::CloneNetNs, Step::ClonePidNs]
-    };
-    for (n, &step) in steps.iter().enumerate() {
+    let steps = sandbox_namespaces(user_namespace);
+    for (n, &(_, step)) in steps.iter().enumerate() {
         // SAFETY: the child only calls `_exit`, which is async-signal-safe.
         match unsafe { clone(namespaces(user_namespace, n + 1)) } {
             -1 => return Failure::new(step, Errno::last()),
@@ -157,7 +170,7 @@ fn failed_clone(user_namespace: bool, errno: Errno) -> Failure {
         }
     }
     Failure {
-        step: *steps.last().unwrap_or(&Step::ClonePidNs),
+        step: steps.last().map_or(Step::CloneUtsNs, |&(_, step)| step),
         errno,
         detail: Some(
             "cloned again one namespace type at a time, it worked: the failure may be transient"
@@ -214,30 +227,80 @@ fn wait(pid: Pid) -> Option<WaitStatus> {
     }
 }
 
-/// Reads the helper's records until it closes the pipe (it has exited) or
-/// `timeout` passes; returns them and whether time ran out.
-fn read_report(fd: &OwnedFd, timeout: Duration) -> (Vec<u8>, bool) {
+/// Reads the helper's records until it has exited (seen on its pidfd, or by
+/// `waitpid` where there is none) or `timeout` passes; returns them and
+/// whether time ran out. Not until the pipe's end of file: a process forked
+/// elsewhere in the test binary while the pipe existed may hold its write
+/// end for as long as it lives.
+fn read_report(fd: &OwnedFd, helper: Pid, timeout: Duration) -> (Vec<u8>, bool) {
     let start = Instant::now();
+    let pidfd = super::super::spawn::pidfd_open(helper).ok();
+    let _ = nix::fcntl::fcntl(
+        fd,
+        nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::O_NONBLOCK),
+    );
     let mut report = Vec::new();
+    let mut open = true;
     loop {
         let left = timeout.saturating_sub(start.elapsed());
-        let mut pfd = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+        if left.is_zero() {
+            return (report, true);
+        }
+        let mut pfds = Vec::with_capacity(2);
+        if open {
+            pfds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
+        }
+        if let Some(pidfd) = &pidfd {
+            pfds.push(PollFd::new(pidfd.as_fd(), PollFlags::POLLIN));
+        }
+        let wait = if pidfd.is_some() {
+            left
+        } else {
+            left.min(Duration::from_millis(20))
+        };
         match poll(
-            &mut pfd,
-            PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX),
+            &mut pfds,
+            PollTimeout::try_from(wait).unwrap_or(PollTimeout::MAX),
         ) {
-            Ok(0) => return (report, true),
             Ok(_) | Err(Errno::EINTR) => {}
             Err(_) => return (report, false),
         }
+        // Whether the helper has exited, checked before reading, so that a
+        // `true` means everything it wrote is in the pipe.
+        let exited = has_exited(helper);
         let mut buf = [0u8; 64];
-        match nix::unistd::read(fd, &mut buf) {
-            Ok(0) => return (report, false),
-            Ok(n) => report.extend_from_slice(buf.get(..n).unwrap_or_default()),
-            Err(Errno::EINTR | Errno::EAGAIN) => {}
-            Err(_) => return (report, false),
+        while open {
+            match nix::unistd::read(fd, &mut buf) {
+                Ok(0) => open = false,
+                Ok(n) => report.extend_from_slice(buf.get(..n).unwrap_or_default()),
+                Err(Errno::EINTR) => {}
+                Err(Errno::EAGAIN) => break,
+                Err(_) => open = false,
+            }
+        }
+        if exited || !open {
+            return (report, false);
         }
     }
+}
+
+/// Whether our child `pid` has exited, without reaping it (that is left to
+/// [`Helper::reap`]).
+fn has_exited(pid: Pid) -> bool {
+    // SAFETY: siginfo_t is plain data; zeroed is a valid value.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    // SAFETY: waitid(2) with WNOWAIT only looks at our own child and writes
+    // into `info`.
+    let r = unsafe {
+        libc::waitid(
+            libc::P_PID,
+            pid.as_raw() as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        )
+    };
+    // SAFETY: si_pid may be read from a waitid answer; 0 means none yet.
+    r == 0 && unsafe { info.si_pid() } != 0
 }
 
 /// Turns the helper's records into the probe's answer.
