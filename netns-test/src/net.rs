@@ -196,9 +196,31 @@ impl Node {
     /// Sets `ifname` in this node up or down and returns once the change has
     /// taken effect: after `true` the link is operationally up and traffic flows.
     pub fn set_link_up(&self, ifname: &str, up: bool) -> io::Result<()> {
+        let fail = |e: &dyn fmt::Display| io::Error::other(format!("node `{}`: {e}", self.name));
         let mut nl = self.netlink.lock().unwrap_or_else(|p| p.into_inner());
-        netlink::set_link_up_and_wait(&mut nl, ifname, up)
-            .map_err(|e| io::Error::other(format!("node `{}`: {e}", self.name)))
+        let segment = netlink::set_link_up_and_wait(&mut nl, self.netns.as_fd(), ifname, up)
+            .map_err(|e| fail(&e))?;
+        // Traffic sent during the outage left neighbour entries unresolved
+        // on the segment; each would hold new packets until its next
+        // solicitation, up to a second later. Forget them, in every
+        // namespace of the segment.
+        netlink::forget_unresolved(&mut nl, &segment.here).map_err(|e| fail(&e))?;
+        let ids: Vec<i32> = segment.elsewhere.iter().map(|(id, _)| *id).collect();
+        let namespaces = netlink::open_namespaces(&mut nl, &ids).map_err(|e| fail(&e))?;
+        for (id, netns) in namespaces {
+            let indices = segment
+                .elsewhere
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map_or(&[][..], |(_, indices)| indices.as_slice());
+            ns::run_in(netns.as_fd(), || {
+                let mut there = Netlink::open().map_err(|e| e.to_string())?;
+                netlink::forget_unresolved(&mut there, indices).map_err(|e| e.to_string())
+            })
+            .map_err(|e| fail(&e))?
+            .map_err(|e| fail(&e))?;
+        }
+        Ok(())
     }
 }
 

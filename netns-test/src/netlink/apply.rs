@@ -31,10 +31,11 @@ use nix::errno::Errno;
 use super::addr::{dump_addresses, link_local, new_address, parse_address, IFA_F_TENTATIVE};
 use super::error::{SetupError, SetupErrorKind};
 use super::link::{
-    get_link, get_link_in, new_bridge, new_veth, no_ipv6_autoconf, parse_link, set_link,
-    LinkStatus, VethSide, FIRST_IFINDEX, LOOPBACK_IFINDEX,
+    get_link, new_bridge, new_veth, no_ipv6_autoconf, parse_link, set_link, LinkStatus, VethSide,
+    FIRST_IFINDEX, LOOPBACK_IFINDEX,
 };
 use super::route::new_route;
+use super::segment::{segment_of, Segment};
 use super::socket::Netlink;
 use super::wait::{Readiness, Target, Want, What};
 
@@ -184,15 +185,22 @@ fn execute_all(nl: &mut [Netlink]) -> Result<(), SetupError> {
     first.map_or(Ok(()), Err)
 }
 
-/// Sets link `ifname` of `nl`'s namespace up or down and returns once the
-/// change took effect: after `true`, operstate `UP`, its IPv6 addresses
-/// able to receive, its veth peer and bridge passing traffic; after
-/// `false`, administratively down and operstate not `UP`.
+/// Sets link `ifname` of `nl`'s namespace (whose descriptor is
+/// `own_netns`) up or down and returns once the change took effect: after
+/// `true`, operstate `UP`, its IPv6 addresses able to receive, and every
+/// link of its segment (veth peer, bridges, their other ports) read, which
+/// applies their pending carrier changes; after `false`, administratively
+/// down and operstate not `UP`.
+///
+/// After `true`, returns the link's segment: the caller then forgets the
+/// neighbours that traffic sent during the outage left unresolved there
+/// (see the `neigh` module), in each namespace. After `false`, an empty one.
 pub(crate) fn set_link_up_and_wait(
     nl: &mut Netlink,
+    own_netns: BorrowedFd<'_>,
     ifname: &str,
     up: bool,
-) -> Result<(), SetupError> {
+) -> Result<Segment, SetupError> {
     let step = if up { "set link up" } else { "set link down" };
     let mut found = None;
     nl.get(get_link(ifname), step, ifname, |_, payload| {
@@ -221,18 +229,18 @@ pub(crate) fn set_link_up_and_wait(
         }
         targets.extend(ipv6_addresses(nl, &link, step, ifname)?);
     }
-    let nl = std::slice::from_mut(nl);
+    let nls = std::slice::from_mut(nl);
     let want = if up { Want::Up } else { Want::Down };
-    let waiter = Readiness::subscribe(nl, targets, want)?;
-    if let Err(err) = nl[0].request(set_link(link.index, up, None), 0, step, ifname) {
-        waiter.cancel(nl);
+    let waiter = Readiness::subscribe(nls, targets, want)?;
+    if let Err(err) = nls[0].request(set_link(link.index, up, None), 0, step, ifname) {
+        waiter.cancel(nls);
         return Err(err);
     }
-    waiter.wait(nl, LINK_TIMEOUT)?;
-    if up {
-        settle_peer(&mut nl[0], &link, step, ifname)?;
+    waiter.wait(nls, LINK_TIMEOUT)?;
+    if !up {
+        return Ok(Segment::default());
     }
-    Ok(())
+    segment_of(nl, link, own_netns, step, ifname)
 }
 
 /// The IPv6 addresses of `link` to wait for after bringing it up: those
@@ -265,50 +273,6 @@ fn ipv6_addresses(
         Ok(())
     })?;
     Ok(targets)
-}
-
-/// Once a veth end is up, its peer has carrier again too, but the peer
-/// drops what it sends until that change is applied, and so does the
-/// peer's bridge if the peer is its only port. Reading each applies it
-/// (see [`get_link_in`]); the peer's namespace is reached through its id
-/// in ours (`IFLA_LINK_NETNSID`).
-fn settle_peer(
-    nl: &mut Netlink,
-    link: &LinkStatus,
-    step: &'static str,
-    ifname: &str,
-) -> Result<(), SetupError> {
-    let (Some(peer), Some("veth")) = (link.peer, link.kind.as_deref()) else {
-        return Ok(());
-    };
-    // The kernel could not give the peer's namespace an id: out of reach.
-    if link.peer_netnsid.is_some_and(|id| id < 0) {
-        return Ok(());
-    }
-    let object = format!("{ifname}'s peer");
-    let mut peer_link = None;
-    let read = nl.get(
-        get_link_in(link.peer_netnsid, peer),
-        step,
-        &object,
-        |_, payload| {
-            peer_link = Some(parse_link(payload)?);
-            Ok(())
-        },
-    );
-    match read {
-        Err(err) if err.errno == Some(Errno::ENODEV) => return Ok(()),
-        other => other?,
-    }
-    if let Some(master) = peer_link.and_then(|p| p.master) {
-        nl.get(
-            get_link_in(link.peer_netnsid, master),
-            step,
-            &object,
-            |_, _| Ok(()),
-        )?;
-    }
-    Ok(())
 }
 
 fn is_link_local(ip: Ipv6Addr) -> bool {

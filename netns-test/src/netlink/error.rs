@@ -20,6 +20,8 @@ pub(crate) enum SetupErrorKind {
     NotFound,
     /// The plan and the sockets or namespace handles given do not match.
     InvalidInput,
+    /// Reading a file the kernel provides (under `/proc`) failed.
+    Io,
 }
 
 /// A failed netlink step, with enough context to act on it.
@@ -171,6 +173,7 @@ impl fmt::Display for SetupError {
             SetupErrorKind::Timeout => f.write_str("timed out")?,
             SetupErrorKind::NotFound => f.write_str("no such interface")?,
             SetupErrorKind::InvalidInput => f.write_str("invalid input")?,
+            SetupErrorKind::Io => f.write_str("cannot read")?,
         }
         if let Some(errno) = self.errno {
             write!(f, ": {errno}")?;

@@ -186,6 +186,18 @@ pub(crate) fn dump_links() -> RouteNetlinkMessage {
     RouteNetlinkMessage::GetLink(LinkMessage::default())
 }
 
+/// `RTM_GETLINK` dump of the ports of bridge `master`, in the namespace with
+/// id `netnsid` (as in [`get_link_in`]). The kernel filters by `IFLA_MASTER`;
+/// callers check `master` all the same.
+pub(crate) fn dump_ports_in(netnsid: Option<i32>, master: u32) -> RouteNetlinkMessage {
+    let mut msg = LinkMessage::default();
+    if let Some(id) = netnsid {
+        msg.attributes.push(LinkAttribute::IfNetnsId(id));
+    }
+    msg.attributes.push(LinkAttribute::Controller(master));
+    RouteNetlinkMessage::GetLink(msg)
+}
+
 /// What we read of a link from an `RTM_NEWLINK` reply or notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LinkStatus {
@@ -553,6 +565,32 @@ mod tests {
             // IFLA_TARGET_NETNSID 3
             0x08, 0x00, 0x2e, 0x00, // len 8, type IFLA_TARGET_NETNSID (46)
             0x03, 0x00, 0x00, 0x00, // namespace id 3
+        ];
+        assert_eq!(bytes, expected);
+    }
+
+    #[test]
+    fn dump_the_ports_of_a_bridge_in_another_namespace() {
+        let bytes = encode(dump_ports_in(Some(2), 1000), 0);
+        #[rustfmt::skip]
+        let expected: Vec<u8> = vec![
+            // nlmsghdr
+            0x30, 0x00, 0x00, 0x00, // length 48
+            0x12, 0x00,             // type RTM_GETLINK
+            0x05, 0x00,             // flags REQUEST|ACK (as queued; `dump` sends REQUEST|DUMP)
+            0x01, 0x00, 0x00, 0x00, // seq 1
+            0x00, 0x00, 0x00, 0x00, // port id 0
+            // ifinfomsg
+            0x00, 0x00, 0x00, 0x00, // family, pad, type
+            0x00, 0x00, 0x00, 0x00, // index 0: every link
+            0x00, 0x00, 0x00, 0x00, // flags
+            0x00, 0x00, 0x00, 0x00, // change
+            // IFLA_TARGET_NETNSID 2
+            0x08, 0x00, 0x2e, 0x00, // len 8, type IFLA_TARGET_NETNSID (46)
+            0x02, 0x00, 0x00, 0x00, // namespace id 2
+            // IFLA_MASTER 1000
+            0x08, 0x00, 0x0a, 0x00, // len 8, type IFLA_MASTER (10): a filter in a dump
+            0xe8, 0x03, 0x00, 0x00, // bridge index 1000
         ];
         assert_eq!(bytes, expected);
     }
