@@ -9,6 +9,7 @@ use syn::{Expr, Lit, LitStr, Meta, Token};
 
 use crate::errors::Errors;
 use crate::timeout::{self, Timeout};
+use crate::topology;
 
 /// Every argument the attribute takes, in the order the docs list them.
 const KEYS: [&str; 3] = ["topology", "topology_file", "timeout"];
@@ -30,8 +31,13 @@ pub(crate) enum TopologySource {
 }
 
 /// Parses the tokens inside `#[netns_test(...)]`, reporting every mistake.
+///
+/// When an argument is wrong, the topology is still checked and its errors
+/// are reported too, so one build shows both; unless two topologies were
+/// given, since then it is unclear which one is meant.
 pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
-    let metas = parse_list.parse2(tokens)?;
+    let mut metas = Vec::new();
+    let syntax = (|input: ParseStream| parse_list(input, &mut metas)).parse2(tokens);
     let mut builder = Builder::default();
     let mut errors = Errors::default();
     for meta in metas {
@@ -39,13 +45,23 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
             errors.push(error);
         }
     }
-    errors.finish(())?;
-    Ok(builder.build())
+    errors.take(syntax);
+    match errors.finish(()) {
+        Ok(()) => Ok(builder.build()),
+        Err(mut error) => {
+            if !builder.two_topologies {
+                if let Err(topology) = topology::check(builder.build().topology) {
+                    error.combine(topology);
+                }
+            }
+            Err(error)
+        }
+    }
 }
 
-/// `key = value, ...` as `syn::Meta`s, with messages that show the form.
-fn parse_list(input: ParseStream) -> syn::Result<Vec<Meta>> {
-    let mut metas = Vec::new();
+/// `key = value, ...` as `syn::Meta`s into `metas`, with messages that show
+/// the form. The arguments read before a mistake stay in `metas`.
+fn parse_list(input: ParseStream, metas: &mut Vec<Meta>) -> syn::Result<()> {
     while !input.is_empty() {
         if !input.peek(Ident::peek_any) {
             return Err(input.error(format!(
@@ -64,7 +80,7 @@ fn parse_list(input: ParseStream) -> syn::Result<Vec<Meta>> {
         }
         input.parse::<Token![,]>()?;
     }
-    Ok(metas)
+    Ok(())
 }
 
 /// The mutable configuration: one setter per key, each refusing a repeat.
@@ -73,6 +89,8 @@ struct Builder {
     topology: Option<LitStr>,
     topology_file: Option<LitStr>,
     timeout: Option<Timeout>,
+    /// Whether a second `topology` or `topology_file` was refused.
+    two_topologies: bool,
 }
 
 impl Builder {
@@ -107,6 +125,7 @@ impl Builder {
     }
 
     fn set_topology(&mut self, key: &Ident, text: LitStr) -> syn::Result<()> {
+        self.two_topologies |= self.topology.is_some() || self.topology_file.is_some();
         if self.topology.is_some() {
             return Err(repeated(key));
         }
@@ -118,6 +137,7 @@ impl Builder {
     }
 
     fn set_topology_file(&mut self, key: &Ident, path: LitStr) -> syn::Result<()> {
+        self.two_topologies |= self.topology.is_some() || self.topology_file.is_some();
         if self.topology_file.is_some() {
             return Err(repeated(key));
         }
@@ -407,6 +427,36 @@ mod args_should {
     #[test]
     fn reject_a_missing_comma() {
         assert!(message(quote!(topology = "node a" timeout = "1s")).starts_with("expected `,`"));
+    }
+
+    #[test]
+    fn report_a_bad_argument_and_the_topologys_mistakes_together() {
+        let all = messages(quote!(topology = "node a\nb -- a", timeout = "5 seconds"));
+        assert_eq!(all.len(), 2, "{all:#?}");
+        assert!(
+            all[0].starts_with("invalid timeout `5 seconds`"),
+            "{}",
+            all[0]
+        );
+        assert!(all[1].starts_with("unknown owner `b`"), "{}", all[1]);
+        let all = messages(quote!(topology = "node a; node a" timeout = "1s"));
+        assert_eq!(all.len(), 2, "{all:#?}");
+        assert!(all[0].starts_with("expected `,`"), "{}", all[0]);
+        assert!(all[1].starts_with("`a` is declared twice"), "{}", all[1]);
+    }
+
+    #[test]
+    fn check_neither_topology_when_two_are_given() {
+        let all = messages(quote!(topology = "node a; node a", topology = "node b"));
+        assert_eq!(all.len(), 1, "{all:#?}");
+    }
+
+    #[test]
+    fn check_no_topology_twice_when_the_arguments_are_fine() {
+        match parse(quote!(topology = "node a; node a", timeout = "1s")) {
+            Ok(args) => assert!(matches!(args.topology, TopologySource::Inline(_))),
+            Err(error) => panic!("the topology is `expand`'s to check: {error}"),
+        }
     }
 
     #[test]

@@ -70,7 +70,13 @@ impl fmt::Display for TimeoutError {
             Reason::NoNumber => f.write_str("it does not start with a number")?,
             Reason::NoUnit => write!(f, "it has no unit (did you mean `{}s`?)", self.text)?,
             Reason::Fraction => f.write_str("use a whole number of a smaller unit")?,
-            Reason::UnknownUnit(unit) => write!(f, "`{unit}` is not a unit")?,
+            Reason::UnknownUnit(unit) => {
+                write!(f, "`{unit}` is not a unit")?;
+                if let Some(short) = spelt_out(unit) {
+                    let number = self.text.trim_end_matches(unit.as_str());
+                    write!(f, " (did you mean `{number}{short}`?)")?;
+                }
+            }
             Reason::Zero => f.write_str("a timeout must be longer than zero")?,
             Reason::TooLong => f.write_str("the number is too large")?,
         }
@@ -78,6 +84,16 @@ impl fmt::Display for TimeoutError {
             "; write a whole number above zero followed by `ms`, `s` or `m`, \
              e.g. `timeout = \"500ms\"`, `\"10s\"` or `\"2m\"`",
         )
+    }
+}
+
+/// The unit `unit` spells out (`" seconds"` is `s`), if it is one.
+fn spelt_out(unit: &str) -> Option<&'static str> {
+    match unit.trim().to_ascii_lowercase().as_str() {
+        "s" | "sec" | "secs" | "second" | "seconds" => Some("s"),
+        "m" | "min" | "mins" | "minute" | "minutes" => Some("m"),
+        "ms" | "msec" | "msecs" | "millis" | "millisecond" | "milliseconds" => Some("ms"),
+        _ => None,
     }
 }
 
@@ -119,7 +135,17 @@ mod timeout_should {
     #[test]
     fn refuse_hours_and_other_units() {
         assert!(error("1h").contains("`h` is not a unit"));
-        assert!(error("3 s").contains("` s` is not a unit"));
+        assert!(error("3 s").contains("` s` is not a unit (did you mean `3s`?)"));
+    }
+
+    #[test]
+    fn suggest_the_short_unit_for_a_spelt_out_one() {
+        assert!(error("5 seconds").starts_with(
+            "invalid timeout `5 seconds`: ` seconds` is not a unit (did you mean `5s`?)"
+        ));
+        assert!(error("2min").contains("(did you mean `2m`?)"));
+        assert!(error("100 Milliseconds").contains("(did you mean `100ms`?)"));
+        assert!(!error("1h").contains("did you mean"));
     }
 
     #[test]

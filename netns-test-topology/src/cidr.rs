@@ -110,6 +110,45 @@ impl Cidr {
         };
         Cidr { addr, prefix }
     }
+
+    /// The last address of the prefix: for IPv4 up to /30, the broadcast
+    /// address (`10.0.0.1/24` gives `10.0.0.255`).
+    pub(crate) fn last(&self) -> IpAddr {
+        let prefix = u32::from(self.prefix.min(max_prefix(self.addr)));
+        match self.addr {
+            IpAddr::V4(ip) => {
+                let host = u32::MAX.checked_shr(prefix).unwrap_or(0);
+                IpAddr::V4(Ipv4Addr::from(u32::from(ip) | host))
+            }
+            IpAddr::V6(ip) => {
+                let host = u128::MAX.checked_shr(prefix).unwrap_or(0);
+                IpAddr::V6(Ipv6Addr::from(u128::from(ip) | host))
+            }
+        }
+    }
+
+    /// Whether `self` and `other` are in one prefix, each seen from the
+    /// other: each address lies inside the other's prefix. Two ends of a
+    /// link reach each other directly only then.
+    pub(crate) fn shares_prefix_with(&self, other: &Cidr) -> bool {
+        self.contains(other.addr) && other.contains(self.addr)
+    }
+}
+
+/// The address after `ip` (wrapping).
+pub(crate) fn next(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => IpAddr::V4(u32::from(v4).wrapping_add(1).into()),
+        IpAddr::V6(v6) => IpAddr::V6(u128::from(v6).wrapping_add(1).into()),
+    }
+}
+
+/// The address before `ip` (wrapping).
+pub(crate) fn previous(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => IpAddr::V4(u32::from(v4).wrapping_sub(1).into()),
+        IpAddr::V6(v6) => IpAddr::V6(u128::from(v6).wrapping_sub(1).into()),
+    }
 }
 
 /// 32 for IPv4, 128 for IPv6.
@@ -199,6 +238,33 @@ mod cidr_should {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn compute_the_last_address() {
+        assert_eq!(
+            cidr("10.0.0.1/24").unwrap().last().to_string(),
+            "10.0.0.255"
+        );
+        assert_eq!(cidr("10.0.0.1/32").unwrap().last().to_string(), "10.0.0.1");
+        assert_eq!(
+            cidr("10.0.0.1/0").unwrap().last().to_string(),
+            "255.255.255.255"
+        );
+        assert_eq!(
+            cidr("fd00::1/112").unwrap().last().to_string(),
+            "fd00::ffff"
+        );
+    }
+
+    #[test]
+    fn share_a_prefix_only_when_each_holds_the_other() {
+        let shares = |a: &str, b: &str| cidr(a).unwrap().shares_prefix_with(&cidr(b).unwrap());
+        assert!(shares("10.0.0.1/24", "10.0.0.2/24"));
+        assert!(shares("10.0.0.1/24", "10.0.0.2/16"));
+        assert!(!shares("10.0.0.1/16", "10.0.1.2/24"));
+        assert!(!shares("10.0.0.1/24", "10.0.1.2/24"));
+        assert!(!shares("10.0.0.1/24", "fd00::1/64"));
     }
 
     #[test]

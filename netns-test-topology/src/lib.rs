@@ -25,24 +25,39 @@
 //! - `END` is `OWNER[:IFNAME] [CIDR...]`. `OWNER` is a node, a router, a
 //!   bridge, or `host`: the namespace the test body runs in. A bridge end is a
 //!   port of that bridge: a veth end in the host namespace, attached to the
-//!   bridge, with no addresses.
+//!   bridge, with no addresses. The two ends of a link have different owners
+//!   (`host -- host` excepted: a veth pair inside the test's namespace).
 //! - `CIDR` is an IPv4 or IPv6 address with a prefix length: `10.0.0.1/24`,
 //!   `fd00::1/64`. Host bits are kept: `10.0.0.1/24` is address 10.0.0.1 on
-//!   prefix 10.0.0.0/24.
+//!   prefix 10.0.0.0/24. It is a host's address: not the network or
+//!   broadcast address of an IPv4 prefix up to /30 (a /31 or /32 has none),
+//!   not the subnet-router anycast address of an IPv6 prefix up to /126, not
+//!   multicast, loopback, unspecified or in `0.0.0.0/8`, not on a `/0` (nor
+//!   an IPv4 prefix starting at `0.0.0.0`, which Linux gives no route), and
+//!   not an `fe80::/64` address netns-test may give a device itself
+//!   (`fe80::3e8` and up: the interface index in hex).
+//! - On one link, or one bridge with every link end on its ports, each
+//!   interface with addresses of a family shares a prefix with another one
+//!   there: each address lies inside the other's prefix (`10.0.0.1/24` and
+//!   `10.0.1.2/24` do not). IPv6 link-local addresses do not count.
 //! - `mtu=N` sets the MTU of both ends, 68 to 65535 (at least 1280 when the
 //!   link has IPv6 addresses). It is the only link option.
 //! - `route OWNER DEST via ADDR`: `OWNER` is a node, a router or `host`
 //!   (routes in the namespace where bridges live are `route host ...`). `DEST`
 //!   is a prefix without host bits (`10.1.0.0/16`) or `default`, which takes
-//!   the family of the gateway. The gateway is a plain address of the same
-//!   family, inside the prefix of an address of `OWNER` (host: including the
-//!   bridges' addresses), not one of `OWNER`'s own addresses, and not IPv6
-//!   link-local (a route here names no interface). One route per destination
-//!   and namespace.
+//!   the family of the gateway; a prefix `OWNER` has an address in is already
+//!   routed and cannot be a destination. The gateway is a plain address of
+//!   the same family, inside the prefix of an address of `OWNER` (host:
+//!   including the bridges' addresses), not one of `OWNER`'s own addresses,
+//!   not that prefix's network or broadcast address, not multicast or
+//!   loopback, and not IPv6 link-local (a route here names no interface).
+//!   One route per destination and namespace.
 //! - `sysctl OWNER KEY=VALUE`: `OWNER` as for routes. `KEY` starts with
 //!   `net.`, then dot-separated parts, none empty, without `/`, `:`,
 //!   whitespace or control characters (so interface names may appear:
-//!   `net.ipv4.conf.eth0.rp_filter`). `VALUE` is one non-empty word.
+//!   `net.ipv4.conf.eth0.rp_filter`, but not one that holds a dot, since
+//!   the key's dots become `/` in `/proc/sys`). `VALUE` is one non-empty
+//!   word.
 //! - Declarations come first in meaning, not in text: a link may name a node
 //!   declared further down. Namespaces and bridges are numbered in order of
 //!   declaration, links, routes and sysctls kept in order of appearance.
@@ -78,8 +93,10 @@
 //! - A bridge is an interface of the host namespace, so its name is also at
 //!   most 15 bytes and must not clash with another interface there.
 //! - Interface names follow the kernel: 1 to 15 bytes, no `/`, `:`,
-//!   whitespace or control characters, not `.` or `..`. Each is unique in its
-//!   namespace, and `lo` is taken everywhere. The host namespace holds the
+//!   whitespace or control characters, not `.` or `..`; and no `%` (Linux
+//!   fills in `%d`, renaming the interface), not `all` or `default` (Linux
+//!   refuses them; bridges included). Each is unique in its namespace, and
+//!   `lo` is taken everywhere. The host namespace holds the
 //!   host's ends, every bridge and every bridge port.
 //!
 //! # Automatic names
@@ -191,6 +208,7 @@ mod parser;
 pub mod plan;
 mod planner;
 mod span;
+mod special;
 mod suggest;
 mod validate;
 
@@ -199,6 +217,7 @@ pub use diagnostic::{Diagnostic, TopologyError};
 pub use plan::{
     BridgePlan, Cidr, NamespacePlan, NsId, NsKind, Plan, RoutePlan, SysctlPlan, VethEnd, VethPlan,
 };
+pub use suggest::closest;
 
 use std::str::FromStr;
 

@@ -32,19 +32,30 @@ pub(crate) enum IfnameProblem {
     TooLong(usize),
     /// `.` or `..`.
     Dots,
-    /// `/`, `:`, whitespace or a control character.
+    /// `/`, `:`, `%`, whitespace or a control character.
     Forbidden(char),
+    /// `all` or `default`, which `/proc/sys/net/*/conf/` already has.
+    Reserved,
 }
 
+/// Names Linux refuses for an interface (`EINVAL`): `/proc/sys/net/ipv4/conf/`
+/// and its IPv6 sibling hold settings under these names.
+pub(crate) const RESERVED_IFNAMES: [&str; 2] = ["all", "default"];
+
 /// Checks an interface name the way the kernel's `dev_valid_name` does (and
-/// refuses control characters too). The empty name is caught by the parser.
+/// refuses control characters too), plus what makes the kernel refuse or
+/// rename it: `all` and `default`, and `%` (`eth%d` becomes `eth0`). The
+/// empty name is caught by the parser.
 pub(crate) fn ifname_problem(name: &str) -> Option<IfnameProblem> {
     if name == "." || name == ".." {
         return Some(IfnameProblem::Dots);
     }
+    if RESERVED_IFNAMES.contains(&name) {
+        return Some(IfnameProblem::Reserved);
+    }
     if let Some(c) = name
         .chars()
-        .find(|&c| matches!(c, '/' | ':') || c.is_whitespace() || c.is_control())
+        .find(|&c| matches!(c, '/' | ':' | '%') || c.is_whitespace() || c.is_control())
     {
         return Some(IfnameProblem::Forbidden(c));
     }
@@ -97,6 +108,11 @@ mod names_should {
         );
         assert_eq!(ifname_problem(".."), Some(IfnameProblem::Dots));
         assert_eq!(ifname_problem("a/b"), Some(IfnameProblem::Forbidden('/')));
+        assert_eq!(ifname_problem("eth%d"), Some(IfnameProblem::Forbidden('%')));
+        assert_eq!(ifname_problem("all"), Some(IfnameProblem::Reserved));
+        assert_eq!(ifname_problem("default"), Some(IfnameProblem::Reserved));
+        assert_eq!(ifname_problem("all0"), None);
+        assert_eq!(ifname_problem("eth0.100"), None);
         assert_eq!(
             ifname_problem("a\u{0}"),
             Some(IfnameProblem::Forbidden('\u{0}'))

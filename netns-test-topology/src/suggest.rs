@@ -2,11 +2,8 @@
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo:
 /// at most one edit per three characters (and at least one), ignoring ASCII
-/// case.
-pub(crate) fn closest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+/// case. The runtime uses it too, for names given to `Net` and `Node`.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     const LONGEST: usize = 64;
     let word: Vec<char> = word.chars().map(|c| c.to_ascii_lowercase()).collect();
     if word.is_empty() || word.len() > LONGEST {

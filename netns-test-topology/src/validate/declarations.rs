@@ -1,11 +1,12 @@
 //! `node`, `router` and `bridge`: the names everything else refers to.
 
 use super::interfaces::ClaimKind;
+use super::links::reserved_ifname;
 use super::{Declared, Owner, Validator};
 use crate::ast::{Addrs, Name};
 use crate::error::Error;
 use crate::model::{Bridge, Namespace};
-use crate::names::{identifier_problem, HOST, KEYWORDS, MAX_IFNAME};
+use crate::names::{identifier_problem, HOST, KEYWORDS, MAX_IFNAME, RESERVED_IFNAMES};
 use crate::plan::{NsId, NsKind};
 
 impl<'a> Validator<'a> {
@@ -45,6 +46,8 @@ impl<'a> Validator<'a> {
                 )
                 .help(format!("shorten it to {MAX_IFNAME} bytes or fewer")),
             );
+        } else if RESERVED_IFNAMES.contains(&name.text) {
+            self.error(reserved_ifname(name));
         } else {
             self.claim(NsId::HOST, *name, ClaimKind::Bridge);
         }
@@ -56,6 +59,7 @@ impl<'a> Validator<'a> {
         if let Some(host) = self.incomplete.first_mut() {
             *host |= addrs.malformed;
         }
+        self.bridge_addrs.push(addrs.clone());
         self.model.bridges.push(Bridge {
             name: name.text.to_owned(),
             addrs: cidrs,

@@ -32,6 +32,9 @@ pub(super) enum ClaimKind {
 
 impl<'a> Validator<'a> {
     pub(super) fn claim(&mut self, ns: NsId, name: Name<'a>, kind: ClaimKind) {
+        if name.text.contains('.') {
+            self.dotted.push((ns, name.text));
+        }
         self.claims.push(Claim { ns, name, kind });
     }
 

@@ -1,11 +1,13 @@
-//! `END -- END [mtu=N]`: owners, interface names, port addresses.
+//! `END -- END [mtu=N]`: owners, two different ones, interface names, port
+//! addresses.
 
 use super::interfaces::ClaimKind;
-use super::Validator;
+use super::segments::SegmentEnd;
+use super::{Owner, Validator};
 use crate::ast::{End, Link, Name};
 use crate::error::Error;
 use crate::model::{self, Attach};
-use crate::names::{ifname_problem, IfnameProblem, MAX_IFNAME};
+use crate::names::{ifname_problem, IfnameProblem, HOST, MAX_IFNAME};
 use crate::plan::NsId;
 
 /// IPv6 needs links of at least this MTU; Linux turns IPv6 off below it.
@@ -20,6 +22,36 @@ impl<'a> Validator<'a> {
                 .iter()
                 .flat_map(|e| &e.addrs.list)
                 .any(|a| a.cidr.addr.is_ipv6());
+            // A bridge takes its smallest port's MTU.
+            let bridge_ipv6 =
+                [&link.a, &link.b]
+                    .iter()
+                    .find_map(|e| match self.lookup(e.owner.text) {
+                        Some(Owner::Bridge(b)) => self
+                            .bridge_addrs
+                            .get(b)
+                            .is_some_and(|addrs| addrs.list.iter().any(|a| a.cidr.addr.is_ipv6()))
+                            .then_some(e.owner.text),
+                        _ => None,
+                    });
+            if let (Some(bridge), false) = (bridge_ipv6, ipv6) {
+                if mtu.value < IPV6_MIN_MTU {
+                    self.error(
+                        Error::new(
+                            mtu.span,
+                            format!("mtu={} is too small for bridge `{bridge}`", mtu.value),
+                            format!(
+                                "a bridge takes its smallest port's MTU, IPv6 needs at least \
+                                 {IPV6_MIN_MTU}, and `{bridge}` has IPv6 addresses"
+                            ),
+                        )
+                        .help(format!(
+                            "use `mtu={IPV6_MIN_MTU}` or more on this port, or only IPv4 \
+                             addresses on `{bridge}`"
+                        )),
+                    );
+                }
+            }
             if ipv6 && mtu.value < IPV6_MIN_MTU {
                 self.error(
                     Error::new(
@@ -36,10 +68,50 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        if let (Some(a), Some(b)) = (a, b) {
-            let mtu = link.mtu.map(|m| m.value);
-            self.model.links.push(model::Link { a, b, mtu });
+        let (Some(a), Some(b)) = (a, b) else { return };
+        if a.attach == b.attach && link.a.owner.text != HOST {
+            self.self_link(link);
+            return;
         }
+        self.segment_links.push([
+            SegmentEnd::new(a.attach, &link.a),
+            SegmentEnd::new(b.attach, &link.b),
+        ]);
+        let mtu = link.mtu.map(|m| m.value);
+        self.model.links.push(model::Link { a, b, mtu });
+    }
+
+    /// Reports a link whose two ends are the same node, router or bridge.
+    /// (`host -- host` is allowed: a veth pair inside the test's own
+    /// namespace.)
+    fn self_link(&mut self, link: &Link<'a>) {
+        let owner = link.b.owner;
+        let (label, help) = match self.lookup(owner.text) {
+            Some(Owner::Bridge(_)) => (
+                format!("both ends are ports of bridge `{}`", owner.text),
+                format!(
+                    "a link between two ports of one bridge is a loop; \
+                     link `{}` to a node, a router or `host`",
+                    owner.text
+                ),
+            ),
+            _ => (
+                format!("both ends are in `{}`", owner.text),
+                format!(
+                    "a link joins two different namespaces; link `{}` to another \
+                     node, a router, a bridge or `host`",
+                    owner.text
+                ),
+            ),
+        };
+        self.error(
+            Error::new(
+                owner.span,
+                format!("link from `{}` to itself", owner.text),
+                label,
+            )
+            .help(help),
+        );
     }
 
     fn end(&mut self, end: &End<'a>) -> Option<model::End> {
@@ -118,16 +190,39 @@ impl<'a> Validator<'a> {
                 format!("invalid interface name `{}`", name.text),
                 "`.` and `..` are not interface names",
             ),
+            IfnameProblem::Forbidden('%') => Error::new(
+                name.span,
+                format!("invalid interface name `{}`", name.text),
+                "`%` is not allowed in an interface name: Linux fills in `%d` \
+                 with a number, renaming the interface",
+            ),
             IfnameProblem::Forbidden(c) => Error::new(
                 name.span,
                 format!("invalid interface name `{}`", name.text),
                 format!("`{}` is not allowed in an interface name", c.escape_debug()),
             ),
+            IfnameProblem::Reserved => {
+                self.error(reserved_ifname(name));
+                return false;
+            }
         };
         self.error(error.help(format!(
-            "an interface name is 1 to {MAX_IFNAME} bytes without `/`, `:`, whitespace \
+            "an interface name is 1 to {MAX_IFNAME} bytes without `/`, `:`, `%`, whitespace \
              or control characters; or leave out `:NAME` for an automatic name"
         )));
         false
     }
+}
+
+/// The error for an interface (or bridge) named `all` or `default`.
+pub(super) fn reserved_ifname(name: &Name<'_>) -> Error {
+    Error::new(
+        name.span,
+        format!("`{}` is a reserved interface name", name.text),
+        format!(
+            "Linux refuses it: `/proc/sys/net/ipv4/conf/{}` holds settings, not an interface",
+            name.text
+        ),
+    )
+    .help("pick another name")
 }

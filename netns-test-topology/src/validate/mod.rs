@@ -5,7 +5,9 @@
 //! Declarations are read first, so a link may name a node declared further
 //! down. Statements that failed to parse make the namespaces they mention
 //! "incomplete": the gateway check is skipped there, since an address it
-//! needs may be on the line that failed.
+//! needs may be on the line that failed. A link end whose owner is a typo
+//! makes the namespace it is likely a typo of incomplete, for the same
+//! reason.
 
 mod addresses;
 mod declarations;
@@ -13,11 +15,12 @@ mod interfaces;
 mod links;
 mod owners;
 mod routes;
+mod segments;
 mod sysctls;
 
 use std::collections::HashMap;
 
-use crate::ast::{Addr, Statement};
+use crate::ast::{Addr, Addrs, Statement};
 use crate::error::Error;
 use crate::location::Lines;
 use crate::model::Model;
@@ -25,6 +28,7 @@ use crate::plan::{Cidr, NsId, NsKind};
 use crate::span::Span;
 
 use interfaces::Claim;
+use segments::SegmentEnd;
 
 /// Checks `tree` (parsed from `src`); returns the model and every error.
 pub(crate) fn validate<'a>(src: &'a str, tree: &[Statement<'a>]) -> (Model, Vec<Error>) {
@@ -48,7 +52,8 @@ pub(crate) fn validate<'a>(src: &'a str, tree: &[Statement<'a>]) -> (Model, Vec<
         }
     }
     validator.check_interface_names();
-    validator.check_unique_addresses();
+    validator.check_addresses();
+    validator.check_segments();
     for statement in tree {
         match statement {
             Statement::Route(route) => validator.route(route),
@@ -107,6 +112,14 @@ struct Validator<'a> {
     addresses: Vec<Addr>,
     /// Routes seen so far: (namespace, destination prefix) to where.
     routes: HashMap<(NsId, Cidr), Span>,
+    /// Per bridge (as in `Model::bridges`), its addresses as written.
+    bridge_addrs: Vec<Addrs>,
+    /// The two ends of every link between two different owners, for the
+    /// check that addresses on a segment can reach each other.
+    segment_links: Vec<[SegmentEnd<'a>; 2]>,
+    /// Interface names with a dot, per namespace: a sysctl key cannot name
+    /// them.
+    dotted: Vec<(NsId, &'a str)>,
 }
 
 impl<'a> Validator<'a> {
@@ -122,6 +135,9 @@ impl<'a> Validator<'a> {
             claims: Vec::new(),
             addresses: Vec::new(),
             routes: HashMap::new(),
+            bridge_addrs: Vec::new(),
+            segment_links: Vec::new(),
+            dotted: Vec::new(),
         }
     }
 
@@ -142,17 +158,26 @@ impl<'a> Validator<'a> {
             .map_or(crate::names::HOST, |n| n.name.as_str())
     }
 
-    /// Marks the namespaces that a statement which failed to parse names.
+    /// Marks the namespaces that a statement which failed to parse names
+    /// (or, for a name not declared, the one it is a likely typo of).
     fn taint(&mut self, owners: &[&str]) {
         for owner in owners {
-            let ns = match self.lookup(owner) {
-                Some(Owner::Namespace(ns, _)) => ns,
-                Some(Owner::Bridge(_)) => NsId::HOST,
-                None => continue,
-            };
-            if let Some(flag) = self.incomplete.get_mut(ns.0) {
-                *flag = true;
+            if let Some(owner) = self.lookup(owner).or_else(|| self.guess(owner)) {
+                self.taint_owner(owner);
             }
+        }
+    }
+
+    /// Marks the namespace of `owner` (a bridge's is the host) as one that
+    /// may have lost an address to an error reported elsewhere, so checks
+    /// that need all its addresses are skipped there.
+    fn taint_owner(&mut self, owner: Owner) {
+        let ns = match owner {
+            Owner::Namespace(ns, _) => ns,
+            Owner::Bridge(_) => NsId::HOST,
+        };
+        if let Some(flag) = self.incomplete.get_mut(ns.0) {
+            *flag = true;
         }
     }
 }

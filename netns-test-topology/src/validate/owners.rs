@@ -30,9 +30,20 @@ impl<'a> Validator<'a> {
             Some(Owner::Bridge(bridge)) => Some(Attach::Bridge(bridge)),
             None => {
                 self.unknown_owner(name, true);
+                // Its addresses are lost: checks that need them are skipped
+                // where the user most likely meant.
+                if let Some(meant) = self.guess(name.text) {
+                    self.taint_owner(meant);
+                }
                 None
             }
         }
+    }
+
+    /// The declared owner (or `host`) that `name` is most likely a typo of.
+    pub(super) fn guess(&self, name: &str) -> Option<Owner> {
+        let known = self.declared.iter().map(|d| d.name).chain([HOST]);
+        closest(name, known).and_then(|guess| self.lookup(guess))
     }
 
     /// The owner of a route or a sysctl: a node, a router or `host`.

@@ -1,16 +1,18 @@
-//! `route OWNER DEST via ADDR`: families agree, the destination is a prefix,
-//! the gateway is a neighbour on a link of the owner, one route per
+//! `route OWNER DEST via ADDR`: families agree, the destination is a prefix
+//! the owner is not already on, the gateway is a neighbour on a link of the
+//! owner (a host's address, not a network's or a group's), one route per
 //! destination.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::Validator;
 use crate::ast::{Dest, Route};
-use crate::cidr::family;
+use crate::cidr::{family, next, previous};
 use crate::error::Error;
 use crate::model;
 use crate::names::list;
 use crate::plan::{Cidr, NsId};
+use crate::special::{unfit_in, unfit_interface, unfit_ip, Unfit};
 
 impl<'a> Validator<'a> {
     pub(super) fn route(&mut self, route: &Route<'a>) {
@@ -54,6 +56,20 @@ impl<'a> Validator<'a> {
                 );
             }
         }
+        if let Some(unfit) = unfit_ip(via) {
+            sound = false;
+            self.error(
+                Error::new(
+                    route.via_span,
+                    format!("gateway `{via}` is {}", describe_unfit(unfit)),
+                    "a gateway is the unicast address of a neighbour",
+                )
+                .help(format!(
+                    "route via the address of a neighbour on a link of `{}`",
+                    route.owner.text
+                )),
+            );
+        }
         if let IpAddr::V6(v6) = via {
             if v6.segments()[0] & 0xffc0 == 0xfe80 {
                 sound = false;
@@ -96,6 +112,9 @@ impl<'a> Validator<'a> {
                 self.routes.insert((ns, dest.network()), route.dest_span);
             }
         }
+        if sound {
+            self.check_connected(ns, dest, route);
+        }
         if sound && !self.incomplete.get(ns.0).copied().unwrap_or(true) {
             self.check_gateway(ns, route);
         }
@@ -124,6 +143,28 @@ impl<'a> Validator<'a> {
             return;
         }
         if addrs.iter().any(|a| a.contains(via)) {
+            let special = addrs
+                .iter()
+                .find_map(|&prefix| unfit_in(prefix, via).map(|unfit| (prefix, unfit)));
+            if let Some((prefix, unfit)) = special {
+                let what = if unfit == Unfit::Network {
+                    "network"
+                } else {
+                    "broadcast"
+                };
+                let network = prefix.network();
+                let (first, last) = (next(network.addr), previous(prefix.last()));
+                self.error(
+                    Error::new(
+                        route.via_span,
+                        format!("gateway `{via}` is the {what} address of `{network}`"),
+                        "a gateway is a neighbour's address, and no host has this one",
+                    )
+                    .help(format!(
+                        "route via a neighbour's address from `{first}` to `{last}`"
+                    )),
+                );
+            }
             return;
         }
         let mut prefixes: Vec<String> = Vec::new();
@@ -156,6 +197,47 @@ impl<'a> Validator<'a> {
             )
             .help(help),
         );
+    }
+
+    /// A route to a prefix the owner has an address in: Linux already routes
+    /// it through that interface (a second IPv4 route fails with `EEXIST`,
+    /// an IPv6 one would never be used).
+    fn check_connected(&mut self, ns: NsId, dest: Cidr, route: &Route<'_>) {
+        let owner = self.ns_name(ns).to_owned();
+        let connected = self
+            .ns_addrs
+            .get(ns.0)
+            .and_then(|addrs| {
+                addrs
+                    .iter()
+                    .find(|a| a.network() == dest.network() && unfit_interface(**a).is_none())
+            })
+            .copied();
+        let Some(addr) = connected else { return };
+        let dest = dest.network();
+        self.error(
+            Error::new(
+                route.dest_span,
+                format!("route to `{dest}` in `{owner}`, a prefix `{owner}` is on"),
+                format!("`{owner}` has `{addr}`, so it reaches `{dest}` directly"),
+            )
+            .help(
+                "remove the route: Linux already routes a prefix through the interface \
+                 that has an address in it",
+            ),
+        );
+    }
+}
+
+/// `a multicast address`, for a gateway that cannot be one.
+fn describe_unfit(unfit: Unfit) -> &'static str {
+    match unfit {
+        Unfit::Unspecified => "the unspecified address",
+        Unfit::Loopback => "a loopback address",
+        Unfit::Multicast => "a multicast address",
+        Unfit::LimitedBroadcast => "the broadcast address",
+        Unfit::ThisNetwork => "in 0.0.0.0/8",
+        _ => "not a host's address",
     }
 }
 

@@ -1,14 +1,19 @@
-//! `sysctl OWNER KEY=VALUE`: only `net.*`, and a key that is a safe path.
+//! `sysctl OWNER KEY=VALUE`: only `net.*`, and a key that is a safe path
+//! and names no interface whose name holds a dot.
 
 use super::Validator;
 use crate::ast::{Name, Sysctl};
 use crate::error::Error;
 use crate::model;
+use crate::plan::NsId;
 
 impl<'a> Validator<'a> {
     pub(super) fn sysctl(&mut self, sysctl: &Sysctl<'a>) {
         let ns = self.namespace_owner(&sysctl.owner, "sysctl");
-        let key_ok = self.check_sysctl_key(&sysctl.key);
+        let mut key_ok = self.check_sysctl_key(&sysctl.key);
+        if let (Some(ns), true) = (ns, key_ok) {
+            key_ok = self.check_dotted_interface(ns, &sysctl.key);
+        }
         let value_ok = self.check_sysctl_value(sysctl);
         if let (Some(ns), true, true) = (ns, key_ok, value_ok) {
             self.model.sysctls.push(model::Sysctl {
@@ -67,6 +72,36 @@ impl<'a> Validator<'a> {
             return false;
         }
         true
+    }
+
+    /// A key may not name an interface whose name holds a dot: the runtime
+    /// writes the key's dots as `/`, so `net.ipv4.conf.eth0.100.rp_filter`
+    /// would be `/proc/sys/net/ipv4/conf/eth0/100/rp_filter`, which is not
+    /// there.
+    fn check_dotted_interface(&mut self, ns: NsId, key: &Name<'_>) -> bool {
+        let parts: Vec<&str> = key.text.split('.').collect();
+        let named = self.dotted.iter().find(|(owner, name)| {
+            let name: Vec<&str> = name.split('.').collect();
+            *owner == ns && parts.windows(name.len()).any(|w| w == name.as_slice())
+        });
+        let Some(&(_, ifname)) = named else {
+            return true;
+        };
+        self.error(
+            Error::new(
+                key.span,
+                format!(
+                    "sysctl `{}` names the interface `{ifname}`, whose name holds a dot",
+                    key.text
+                ),
+                format!("a key's dots become `/` in /proc/sys, so this key cannot name `{ifname}`"),
+            )
+            .help(format!(
+                "give the interface a name without a dot (e.g. `{}`) to set its sysctls",
+                ifname.replace('.', "_")
+            )),
+        );
+        false
     }
 
     fn check_sysctl_value(&mut self, sysctl: &Sysctl<'a>) -> bool {

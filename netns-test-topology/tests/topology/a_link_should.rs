@@ -297,6 +297,23 @@ fn reject_an_mtu_that_is_not_a_number() {
 }
 
 #[test]
+fn reject_a_port_mtu_too_small_for_its_bridge_s_ipv6_addresses() {
+    assert_eq!(
+        summary("bridge br0 fd09::1/64\nnode d\nd:eth0 -- br0:p mtu=576"),
+        ["3:17 mtu=576 is too small for bridge `br0`"]
+    );
+    assert_eq!(
+        only_error("bridge br0 fd09::1/64\nnode d\nd:eth0 -- br0:p mtu=576").help(),
+        Some("use `mtu=1280` or more on this port, or only IPv4 addresses on `br0`")
+    );
+    // IPv4 only on the bridge: any MTU the kernel takes.
+    assert_eq!(
+        plan("bridge br0 10.9.0.1/24\nnode d\nd:eth0 10.9.0.2/24 -- br0:p mtu=576").links[0].mtu,
+        Some(576)
+    );
+}
+
+#[test]
 fn reject_an_mtu_too_small_for_ipv6_addresses() {
     assert_eq!(
         rendered("node a\na fd00::1/64 -- host fd00::2/64 mtu=1279"),
@@ -378,5 +395,88 @@ error: expected an address with a prefix length, found `c`
   |        ^ not a CIDR
   |
   = help: write an address with a prefix length, e.g. `10.0.0.1/24` or `fd00::1/64`"
+    );
+}
+
+#[test]
+fn reject_a_node_linked_to_itself() {
+    assert_eq!(
+        rendered("node a, b\na 10.0.0.1/24 -- a 10.0.0.2/24"),
+        "\
+error: link from `a` to itself
+ --> topology:2:18
+  |
+2 | a 10.0.0.1/24 -- a 10.0.0.2/24
+  |                  ^ both ends are in `a`
+  |
+  = help: a link joins two different namespaces; link `a` to another node, a router, a bridge or `host`"
+    );
+    assert_eq!(
+        summary("router r\nr:eth0 -- r:eth1"),
+        ["2:11 link from `r` to itself"]
+    );
+}
+
+#[test]
+fn reject_a_bridge_linked_to_itself() {
+    assert_eq!(
+        only_error("bridge br\nbr -- br").label(),
+        "both ends are ports of bridge `br`"
+    );
+}
+
+#[test]
+fn allow_a_veth_pair_inside_the_host() {
+    let plan = plan("host 10.0.0.1/24 -- host 10.0.0.2/24");
+    assert_eq!(plan.links[0].a.ns, plan.links[0].b.ns);
+}
+
+#[test]
+fn reject_ends_whose_addresses_share_no_prefix() {
+    assert_eq!(
+        rendered("node a, b\na 10.0.0.1/24 -- b 10.0.1.2/24"),
+        "\
+error: `10.0.1.2/24` on `b` shares no prefix with the other end of the link
+ --> topology:2:20
+  |
+2 | a 10.0.0.1/24 -- b 10.0.1.2/24
+  |                    ^^^^^^^^^^^ `a` has `10.0.0.1/24` on this link
+  |
+  = help: two addresses reach each other directly only when each lies inside the other's prefix: give `b` an address in `10.0.0.0/24`"
+    );
+    // One end's prefix holds the other, but not the other way round.
+    assert_eq!(
+        summary("node a, b\na 10.0.0.1/16 -- b 10.0.1.2/24"),
+        ["2:20 `10.0.1.2/24` on `b` shares no prefix with the other end of the link"]
+    );
+    assert_eq!(
+        summary("node a, b\na fd00::1/64 -- b fd01::2/64"),
+        ["2:19 `fd01::2/64` on `b` shares no prefix with the other end of the link"]
+    );
+}
+
+#[test]
+fn accept_ends_that_share_one_prefix_per_family() {
+    for src in [
+        "node a, b\na 10.0.0.1/24 -- b 10.0.0.2/16",
+        "node a, b\na 10.0.0.0/31 -- b 10.0.0.1/31",
+        // A second address (a service address, a /32) needs no partner.
+        "node a, b\na 10.0.0.1/24 10.9.9.9/32 -- b 10.0.0.2/24",
+        // Families are checked apart; an end without addresses of a family
+        // is not checked in it.
+        "node a, b\na 10.0.0.1/24 fd00::1/64 -- b 10.0.0.2/24",
+        "node a, b\na 10.0.0.1/24 -- b fd00::2/64",
+        // Link-local addresses are left out: every interface has one.
+        "node a, b\na 10.0.0.1/24 fe80::1/64 -- b 10.0.0.2/24 fe80:1::2/64",
+    ] {
+        plan(src);
+    }
+}
+
+#[test]
+fn not_compare_prefixes_across_a_link_with_a_malformed_address() {
+    assert_eq!(
+        summary("node a, b\na 10.0.0.1/24 10.0.1.1/x -- b 10.0.1.2/24"),
+        ["2:23 `/x` is not a prefix length"]
     );
 }

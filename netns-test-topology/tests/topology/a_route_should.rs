@@ -257,3 +257,79 @@ fn reject_a_route_without_anything() {
         ["2:8 unexpected `,`"]
     );
 }
+
+#[test]
+fn reject_a_route_to_a_prefix_the_owner_is_on() {
+    assert_eq!(
+        rendered(&with("route a 10.0.0.0/24 via 10.0.0.2")),
+        "\
+error: route to `10.0.0.0/24` in `a`, a prefix `a` is on
+ --> topology:3:9
+  |
+3 | route a 10.0.0.0/24 via 10.0.0.2
+  |         ^^^^^^^^^^^ `a` has `10.0.0.1/24`, so it reaches `10.0.0.0/24` directly
+  |
+  = help: remove the route: Linux already routes a prefix through the interface that has an address in it"
+    );
+    assert_eq!(
+        summary(&with("route a fd00::/64 via fd00::2")),
+        ["3:9 route to `fd00::/64` in `a`, a prefix `a` is on"]
+    );
+    assert_eq!(
+        summary("bridge br 10.0.0.1/24\nroute host 10.0.0.0/24 via 10.0.0.2"),
+        ["2:12 route to `10.0.0.0/24` in `host`, a prefix `host` is on"]
+    );
+    // A wider or narrower prefix is another route.
+    plan(&with(
+        "route a 10.0.0.0/16 via 10.0.0.2\nroute a 10.0.0.0/25 via 10.0.0.2",
+    ));
+}
+
+#[test]
+fn reject_a_gateway_that_is_the_broadcast_or_network_address() {
+    assert_eq!(
+        rendered(&with("route a default via 10.0.0.255")),
+        "\
+error: gateway `10.0.0.255` is the broadcast address of `10.0.0.0/24`
+ --> topology:3:21
+  |
+3 | route a default via 10.0.0.255
+  |                     ^^^^^^^^^^ a gateway is a neighbour's address, and no host has this one
+  |
+  = help: route via a neighbour's address from `10.0.0.1` to `10.0.0.254`"
+    );
+    assert_eq!(
+        summary(&with("route a default via 10.0.0.0")),
+        ["3:21 gateway `10.0.0.0` is the network address of `10.0.0.0/24`"]
+    );
+    // Not the broadcast address of a /23, nor of a /31.
+    plan("node a, b\na 10.0.0.1/23 -- b 10.0.0.255/23\nroute a default via 10.0.0.255");
+    plan("node a, b\na 10.0.0.0/31 -- b 10.0.0.1/31\nroute a default via 10.0.0.1");
+}
+
+#[test]
+fn reject_a_gateway_no_host_can_have() {
+    assert_eq!(
+        rendered(&with("route a 10.7.0.0/16 via 224.0.0.1")),
+        "\
+error: gateway `224.0.0.1` is a multicast address
+ --> topology:3:25
+  |
+3 | route a 10.7.0.0/16 via 224.0.0.1
+  |                         ^^^^^^^^^ a gateway is the unicast address of a neighbour
+  |
+  = help: route via the address of a neighbour on a link of `a`"
+    );
+    assert_eq!(
+        summary(&with(
+            "route a default via 127.0.0.1\nroute a default via ::1\nroute b default via ff02::2\n\
+             route b 10.9.0.0/16 via 0.0.0.0"
+        )),
+        [
+            "3:21 gateway `127.0.0.1` is a loopback address",
+            "4:21 gateway `::1` is a loopback address",
+            "5:21 gateway `ff02::2` is a multicast address",
+            "6:25 gateway `0.0.0.0` is the unspecified address",
+        ]
+    );
+}

@@ -141,3 +141,26 @@ fn reject_a_bridge_or_unknown_owner() {
         ["1:8 a sysctl belongs to a namespace, not to the interface `host:eth0`"]
     );
 }
+
+#[test]
+fn reject_a_key_that_names_an_interface_with_a_dot() {
+    assert_eq!(
+        rendered("node a\na:eth0.100 -- host\nsysctl a net.ipv4.conf.eth0.100.rp_filter=1"),
+        "\
+error: sysctl `net.ipv4.conf.eth0.100.rp_filter` names the interface `eth0.100`, whose name holds a dot
+ --> topology:3:10
+  |
+3 | sysctl a net.ipv4.conf.eth0.100.rp_filter=1
+  |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ a key's dots become `/` in /proc/sys, so this key cannot name `eth0.100`
+  |
+  = help: give the interface a name without a dot (e.g. `eth0_100`) to set its sysctls"
+    );
+}
+
+#[test]
+fn accept_a_dotted_interface_that_no_key_of_its_namespace_names() {
+    plan(
+        "node a, b\na:eth0.100 -- b:eth0.100\nsysctl a net.ipv4.conf.eth0.rp_filter=1\n\
+         sysctl host net.ipv4.conf.eth0.100.rp_filter=1",
+    );
+}

@@ -125,3 +125,36 @@ fn be_an_std_error_that_can_be_cloned_and_compared() {
     assert_eq!(boxed.to_string(), error.to_string());
     assert_eq!(error.clone(), error);
 }
+
+#[test]
+fn report_a_misspelt_owner_without_a_follow_on_error_where_it_was_meant() {
+    assert_eq!(
+        summary(
+            "node server, client
+             sever 10.0.0.1/24 -- client 10.0.0.2/24
+             route server default via 10.0.0.2
+             route client default via 10.0.0.1"
+        ),
+        ["2:14 unknown owner `sever`"]
+    );
+    assert_eq!(
+        only_error("node server\nsever 10.0.0.1/24 -- host\nroute server default via 10.0.0.2")
+            .help(),
+        Some("did you mean `server`? If not, declare it with `node sever`, or use one of: server, host")
+    );
+}
+
+#[test]
+fn still_check_gateways_where_no_typo_was_meant() {
+    assert_eq!(
+        summary(
+            "node server, client, other
+             xyz 10.0.0.1/24 -- client 10.0.0.2/24
+             route other default via 10.0.0.2"
+        ),
+        [
+            "2:14 unknown owner `xyz`",
+            "3:38 gateway `10.0.0.2` is not reachable from `other`"
+        ]
+    );
+}

@@ -20,7 +20,7 @@ error: interface name `sixteen-bytes-xx` is too long
 2 | a:sixteen-bytes-xx -- host
   |   ^^^^^^^^^^^^^^^^ 16 bytes; Linux allows at most 15
   |
-  = help: an interface name is 1 to 15 bytes without `/`, `:`, whitespace or control characters; or leave out `:NAME` for an automatic name"
+  = help: an interface name is 1 to 15 bytes without `/`, `:`, `%`, whitespace or control characters; or leave out `:NAME` for an automatic name"
     );
     assert_eq!(
         only_error("host:éééééééé -- host").label(),
@@ -39,7 +39,7 @@ error: invalid interface name `x/y`
 2 | a:x/y -- host
   |   ^^^ `/` is not allowed in an interface name
   |
-  = help: an interface name is 1 to 15 bytes without `/`, `:`, whitespace or control characters; or leave out `:NAME` for an automatic name"
+  = help: an interface name is 1 to 15 bytes without `/`, `:`, `%`, whitespace or control characters; or leave out `:NAME` for an automatic name"
     );
     assert_eq!(
         only_error("host:a:b -- host").label(),
@@ -121,5 +121,42 @@ error: `lo` already exists in `a`
   |   ^^ every namespace has its loopback interface `lo`
   |
   = help: pick another name"
+    );
+}
+
+#[test]
+fn reject_a_percent_sign_which_linux_fills_in() {
+    assert_eq!(
+        only_error("node a\na:eth%d -- host").label(),
+        "`%` is not allowed in an interface name: Linux fills in `%d` with a number, \
+         renaming the interface"
+    );
+}
+
+#[test]
+fn reject_all_and_default() {
+    assert_eq!(
+        rendered("node a\na:all -- host"),
+        "\
+error: `all` is a reserved interface name
+ --> topology:2:3
+  |
+2 | a:all -- host
+  |   ^^^ Linux refuses it: `/proc/sys/net/ipv4/conf/all` holds settings, not an interface
+  |
+  = help: pick another name"
+    );
+    assert_eq!(
+        summary("node a\na -- host:default"),
+        ["2:11 `default` is a reserved interface name"]
+    );
+    assert_eq!(plan("node a\na:all0 -- host:default1").links.len(), 1);
+}
+
+#[test]
+fn accept_a_dot_inside_a_name() {
+    assert_eq!(
+        plan("node a\na:eth0.100 -- host").links[0].a.ifname,
+        "eth0.100"
     );
 }

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use netns_test_topology::{NsKind, Topology};
+use netns_test_topology::{NsId, NsKind, Topology};
 
 use crate::support::{only_error, rendered, summary};
 
@@ -144,6 +144,20 @@ const VOCABULARY: &[&str] = &[
     "host:a/b",
     "..",
     ".",
+    "a -- a",
+    "a:all",
+    "a:x%d",
+    "a:eth0.1",
+    "net.ipv4.conf.eth0.1.rp_filter=1",
+    "10.0.0.0/24",
+    "10.0.0.255/24",
+    "10.0.1.2/24",
+    "224.0.0.1/24",
+    "ff02::1/64",
+    "::1/128",
+    "fe80::3e8/64",
+    "10.0.0.1/0",
+    "10.0.0.0/16",
 ];
 
 const VALID: &[&str] = &[
@@ -178,8 +192,24 @@ fn check(src: &str) -> bool {
     for bridge in &plan.bridges {
         assert!(seen.insert((0, bridge.name.clone())), "{src:?}");
     }
+    for link in &plan.links {
+        let same_node = link.a.ns != NsId::HOST && link.a.ns == link.b.ns;
+        let same_bridge = link.a.bridge.is_some() && link.a.bridge == link.b.bridge;
+        assert!(!same_node && !same_bridge, "{src:?}: a link to itself");
+    }
     for end in plan.links.iter().flat_map(|l| [&l.a, &l.b]) {
         let name = &end.ifname;
+        assert!(
+            !name.contains('%') && name != "all" && name != "default",
+            "{src:?}: {name}"
+        );
+        for cidr in &end.addrs {
+            assert!(cidr.prefix > 0, "{src:?}: {cidr}");
+            assert!(
+                !cidr.addr.is_multicast() && !cidr.addr.is_loopback(),
+                "{src:?}: {cidr}"
+            );
+        }
         assert!(!name.is_empty() && name.len() <= 15, "{src:?}: {name}");
         assert!(end.ns.0 < plan.namespaces.len(), "{src:?}");
         assert!(
