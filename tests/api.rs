@@ -29,6 +29,92 @@ fn node_panics_listing_the_known_names(net: &Net) {
 }
 
 #[netns_test(topology = "
+    node client, server
+    client:eth0 10.0.0.1/24 -- server:eth0 10.0.0.2/24
+")]
+#[should_panic(
+    expected = "no node named `sever` in this topology; did you mean `server`? known names: \
+                host, client, server"
+)]
+fn node_suggests_the_closest_name(net: &Net) {
+    net.node("sever");
+}
+
+#[netns_test(topology = "
+    node client, server
+    client:eth0 10.0.0.1/24 -- server:eth0 10.0.0.2/24
+")]
+fn a_wrong_name_panics_at_the_caller_s_line(net: &Net) {
+    // The panic hook sees where a panic is; record it with a hook of our own
+    // (the sandbox runs this test alone in its process).
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let record = seen.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        *record.lock().unwrap() = info.location().map(|l| (l.file().to_string(), l.line()));
+    }));
+    let line = line!() + 1;
+    let _ = std::panic::catch_unwind(|| net.node("sever"));
+    let _ = std::panic::catch_unwind(|| net.node("client").ipv6());
+    drop(std::panic::take_hook());
+    assert_eq!(
+        seen.lock().unwrap().clone(),
+        Some((file!().to_string(), line + 1)),
+        "the last panic (ipv6) points at its caller"
+    );
+}
+
+#[netns_test(topology = "
+    node a, b
+    bridge br0 10.9.0.1/24 fd09::1/64
+    a:eth0 10.0.0.1/24 fd00::1/64 -- b:eth0 10.0.0.2/24 fd00::2/64
+    a:eth1 10.1.0.1/24 -- host:eth0 10.1.0.2/24
+    b:eth1 fd09::2/64 -- br0:br0-b
+")]
+fn addresses_come_by_name_in_declaration_order(net: &Net) {
+    let a = net.node("a");
+    assert_eq!(a.ipv4(), "10.0.0.1".parse::<std::net::Ipv4Addr>().unwrap());
+    assert_eq!(a.ipv6(), "fd00::1".parse::<std::net::Ipv6Addr>().unwrap());
+    assert_eq!(a.addrs(), [ip("10.0.0.1"), ip("fd00::1"), ip("10.1.0.1")]);
+    assert_eq!(
+        net.host().addrs(),
+        [ip("10.9.0.1"), ip("fd09::1"), ip("10.1.0.2")]
+    );
+    assert_eq!(net.node("b").ipv6().to_string(), "fd00::2");
+    // Usable as they come.
+    a.ping(net.node("b").ipv4().into()).unwrap();
+    a.ping(net.node("b").ipv6().into()).unwrap();
+}
+
+#[netns_test(topology = "
+    node a, b
+    a:eth0 fd00::1/64 -- b:eth0 fd00::2/64
+")]
+#[should_panic(expected = "node `a` has no IPv4 address; its addresses: fd00::1/64 (eth0)")]
+fn ipv4_panics_listing_the_addresses_when_there_is_none(net: &Net) {
+    net.node("a").ipv4();
+}
+
+#[netns_test(topology = "node a")]
+#[should_panic(expected = "node `a` has no IPv6 address; it has no addresses in the topology")]
+fn ipv6_panics_when_the_node_has_no_address(net: &Net) {
+    net.node("a").ipv6();
+}
+
+#[netns_test(topology = "node server")]
+fn run_and_spawn_threads_carry_the_node_s_name(net: &Net) {
+    let name = net
+        .node("server")
+        .run(|| std::thread::current().name().map(String::from));
+    assert_eq!(name.as_deref(), Some("server"));
+    let name = net
+        .node("server")
+        .spawn(|| std::thread::current().name().map(String::from))
+        .join()
+        .unwrap();
+    assert_eq!(name.as_deref(), Some("server"));
+}
+
+#[netns_test(topology = "
     node a
     router r
     node b
@@ -160,10 +246,17 @@ fn set_link_up_takes_effect_before_it_returns(net: &Net) {
     net.node("a").ping(ip("10.0.0.2")).unwrap();
 }
 
-#[netns_test(topology = "node a")]
-fn set_link_up_names_an_unknown_interface(net: &Net) {
+#[netns_test(topology = "node a; a:eth0 10.0.0.1/24 -- host:eth0 10.0.0.2/24")]
+fn set_link_up_names_an_unknown_interface_and_the_closest(net: &Net) {
     let err = net.node("a").set_link_up("eth7", true).unwrap_err();
-    assert!(err.to_string().contains("eth7"), "{err}");
+    assert_eq!(err.kind(), std::io::ErrorKind::NotFound, "{err}");
+    let text = err.to_string();
+    assert!(text.contains("eth7"), "{text}");
+    assert!(text.contains("did you mean `eth0`?"), "{text}");
+    assert!(
+        text.contains("The interfaces of `a` are: lo, eth0"),
+        "{text}"
+    );
 }
 
 #[netns_test]

@@ -137,6 +137,21 @@ fn a_panic_is_reported_with_its_message_and_the_network_state() {
 }
 
 #[test]
+fn a_panic_is_printed_once_at_the_body_s_line_then_the_state() {
+    let (out, text) = run(fixture("fixture_panics").env("RUST_BACKTRACE", "1"));
+    assert!(!out.status.success());
+    assert_eq!(text.matches("panicked at").count(), 1, "{text}");
+    assert_eq!(text.matches("stack backtrace:").count(), 1, "{text}");
+    let at = text
+        .find("panicked at tests/failures.rs:")
+        .expect("at the body's line");
+    let state = text
+        .find("network state at the moment of failure")
+        .expect("the state");
+    assert!(at < state, "the panic comes first:\n{text}");
+}
+
+#[test]
 fn a_returned_err_is_reported_with_its_debug_text_and_the_network_state() {
     let (out, text) = run(&mut fixture("fixture_returns_err"));
     assert!(!out.status.success());
@@ -199,7 +214,7 @@ fn a_panic_inside_run_is_reported_with_its_message() {
 fn a_panic_inside_a_spawned_thread_is_reported_with_its_message() {
     let (out, text) = run(&mut fixture("fixture_panics_inside_spawn"));
     assert!(!out.status.success());
-    assert_has(&text, &["panic inside spawn 0816", "netns-test:a"]);
+    assert_has(&text, &["panic inside spawn 0816", "thread 'a'"]);
 }
 
 #[test]

@@ -139,3 +139,50 @@ fn sysctl_is_written_in_its_namespace_only(net: &Net) {
 fn topology_file_is_read_relative_to_the_manifest(net: &Net) {
     assert!(net.nodes().count() >= 2);
 }
+
+#[netns_test(topology = "
+    node a, b, c, d
+    bridge br0 10.9.0.1/24
+    a:eth0 10.0.0.1/24 -- b:eth0 10.0.0.2/24 mtu=1000
+    a:eth1 -- c:eth0 mtu=68
+    d:eth0 10.9.0.2/24 -- br0:br0-d mtu=576
+    c:eth1 10.1.0.1/24 fd01::1/64 -- b:eth1 10.1.0.2/24 fd01::2/64 mtu=1280
+")]
+fn an_mtu_below_1280_builds_without_ipv6(net: &Net) {
+    let mtu = |node: &str, ifname: &str| mtu_of(net, node, ifname);
+    assert_eq!(mtu("a", "eth0"), "1000");
+    assert_eq!(mtu("c", "eth0"), "68");
+    assert_eq!(mtu("host", "br0"), "576");
+    net.node("a").ping(ip("10.0.0.2")).unwrap();
+    net.node("d").ping(ip("10.9.0.1")).unwrap();
+    net.node("c").ping(ip("fd01::2")).unwrap();
+    // A packet as large as the MTU passes: 1000 - 20 (IP) - 8 (UDP).
+    let socket = net
+        .node("b")
+        .run(|| std::net::UdpSocket::bind("10.0.0.2:9000").unwrap());
+    net.node("a").run(|| {
+        let out = std::net::UdpSocket::bind("10.0.0.1:0").unwrap();
+        out.send_to(&[7u8; 972], "10.0.0.2:9000").unwrap();
+    });
+    let mut buf = [0u8; 2000];
+    assert_eq!(socket.recv(&mut buf).unwrap(), 972);
+}
+
+/// The MTU of `ifname` in `node`, from the network's state as netlink reads it.
+fn mtu_of(net: &Net, node: &str, ifname: &str) -> String {
+    let state = net.describe();
+    let section = state
+        .split(&format!("{node}:\n"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {node} in\n{state}"));
+    let line = section
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{ifname} ")))
+        .unwrap_or_else(|| panic!("no {node}:{ifname} in\n{state}"));
+    let after = line.split("mtu ").nth(1).unwrap_or_default();
+    after
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}

@@ -1,17 +1,21 @@
 //! `Net` and `Node`: the test body's handle on the network it asked for.
 
-use std::ffi::OsStr;
+mod node;
+mod routes;
+
 use std::fmt;
 use std::io;
-use std::net::IpAddr;
 use std::os::fd::{AsFd, OwnedFd};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use netns_test_topology::{NsKind, Plan};
+use netns_test_topology::{Cidr, NsId, Plan};
+
+pub use node::Node;
+use routes::Route;
 
 use crate::netlink::{self, Netlink};
-use crate::sandbox::{config, ns, spawn};
+use crate::sandbox::ns;
 
 /// The network a test asked for: the host namespace (where the test body
 /// runs) and one namespace per node and router.
@@ -20,23 +24,6 @@ use crate::sandbox::{config, ns, spawn};
 pub struct Net {
     /// `nodes[0]` is the host; then nodes and routers in declaration order.
     nodes: Vec<Node>,
-}
-
-/// One network namespace of the test's network: a node, a router or the host.
-pub struct Node {
-    name: String,
-    kind: NsKind,
-    netns: OwnedFd,
-    netlink: Mutex<Netlink>,
-}
-
-impl fmt::Debug for Node {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Node")
-            .field("name", &self.name)
-            .field("kind", &self.kind)
-            .finish()
-    }
 }
 
 impl fmt::Debug for Net {
@@ -51,14 +38,19 @@ impl Net {
     /// The node or router called `name` (`"host"` is the host).
     ///
     /// # Panics
-    /// If the topology has no such node; the message lists the known names.
+    /// At the caller's line, if the topology has no such node: the message
+    /// suggests the closest name and lists the known ones.
+    #[track_caller]
     pub fn node(&self, name: &str) -> &Node {
         match self.nodes.iter().find(|n| n.name == name) {
             Some(node) => node,
             None => {
                 let known: Vec<&str> = self.nodes.iter().map(|n| n.name.as_str()).collect();
+                let guess = netns_test_topology::closest(name, known.iter().copied())
+                    .map(|g| format!("did you mean `{g}`? "))
+                    .unwrap_or_default();
                 panic!(
-                    "no node named `{name}` in this topology; known names: {}",
+                    "no node named `{name}` in this topology; {guess}known names: {}",
                     known.join(", ")
                 )
             }
@@ -77,7 +69,8 @@ impl Net {
     }
 
     /// The live state of every namespace, read over netlink now: interfaces,
-    /// their state and addresses, and routes. The same text failure reports show.
+    /// their state and addresses, routes, sockets (as `ss -tuan` shows them)
+    /// and neighbours. The same text failure reports show.
     pub fn describe(&self) -> String {
         describe_all(self.nodes.iter().map(|n| (n.name.as_str(), &n.netns)))
     }
@@ -111,7 +104,7 @@ impl Snapshot {
 fn describe_all<'a>(namespaces: impl Iterator<Item = (&'a str, &'a OwnedFd)>) -> String {
     let mut out = String::new();
     for (name, fd) in namespaces {
-        let text = ns::run_in(fd.as_fd(), || {
+        let text = ns::run_in(fd.as_fd(), "netns-test", || {
             Netlink::open()
                 .map_err(|e| e.to_string())
                 .and_then(|mut nl| netlink::describe(name, &mut nl).map_err(|e| e.to_string()))
@@ -123,105 +116,6 @@ fn describe_all<'a>(namespaces: impl Iterator<Item = (&'a str, &'a OwnedFd)>) ->
         }
     }
     out
-}
-
-impl Node {
-    /// The node's name as written in the topology (`host` for the host).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// Runs `f` on a thread inside this node's network namespace and returns
-    /// its result. `f` may borrow from the caller. Sockets made in `f` stay in
-    /// this namespace wherever they are used later. A panic in `f` resumes in
-    /// the caller with its message.
-    ///
-    /// # Panics
-    /// If `f` panics, or if the thread cannot be started or enter the namespace.
-    pub fn run<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
-        match ns::run_in(self.netns.as_fd(), f) {
-            Ok(r) => r,
-            Err(e) => panic!("netns-test: cannot run code in node `{}`: {e}", self.name),
-        }
-    }
-
-    /// Starts `f` on a new thread inside this node's network namespace.
-    ///
-    /// # Panics
-    /// If the thread cannot be started (as `std::thread::spawn`).
-    pub fn spawn<R: Send + 'static>(
-        &self,
-        f: impl FnOnce() -> R + Send + 'static,
-    ) -> std::thread::JoinHandle<R> {
-        let netns = ns::dup(&self.netns)
-            .unwrap_or_else(|e| panic!("netns-test: cannot spawn in node `{}`: {e}", self.name));
-        let name = self.name.clone();
-        let spawned = std::thread::Builder::new()
-            .name(format!("netns-test:{name}"))
-            .spawn(move || {
-                if let Err(e) = ns::enter(netns.as_fd()) {
-                    panic!("netns-test: cannot enter node `{name}`: {e}");
-                }
-                drop(netns);
-                f()
-            });
-        spawned.unwrap_or_else(|e| panic!("netns-test: cannot spawn a thread: {e}"))
-    }
-
-    /// A command whose process starts inside this node's network namespace.
-    ///
-    /// # Panics
-    /// If the namespace descriptor cannot be duplicated (out of descriptors).
-    pub fn command(&self, program: impl AsRef<OsStr>) -> std::process::Command {
-        let netns = ns::dup(&self.netns).unwrap_or_else(|e| {
-            panic!(
-                "netns-test: cannot prepare a command in `{}`: {e}",
-                self.name
-            )
-        });
-        let mut cmd = spawn::command_in_netns(program.as_ref(), netns);
-        for var in config::INTERNAL {
-            cmd.env_remove(var);
-        }
-        cmd
-    }
-
-    /// Sends ICMP echo requests (IPv4 or IPv6) from this node to `dst` and
-    /// returns the round-trip time of the first reply, or an error after 1 s
-    /// without one. Needs no `ping` binary.
-    pub fn ping(&self, dst: IpAddr) -> io::Result<Duration> {
-        self.run(|| crate::ping::ping(dst, Duration::from_secs(1)))
-    }
-
-    /// Sets `ifname` in this node up or down and returns once the change has
-    /// taken effect: after `true` the link is operationally up and traffic flows.
-    pub fn set_link_up(&self, ifname: &str, up: bool) -> io::Result<()> {
-        let fail = |e: &dyn fmt::Display| io::Error::other(format!("node `{}`: {e}", self.name));
-        let mut nl = self.netlink.lock().unwrap_or_else(|p| p.into_inner());
-        let segment = netlink::set_link_up_and_wait(&mut nl, self.netns.as_fd(), ifname, up)
-            .map_err(|e| fail(&e))?;
-        // Traffic sent during the outage left neighbour entries unresolved
-        // on the segment; each would hold new packets until its next
-        // solicitation, up to a second later. Forget them, in every
-        // namespace of the segment.
-        netlink::forget_unresolved(&mut nl, &segment.here).map_err(|e| fail(&e))?;
-        let ids: Vec<i32> = segment.elsewhere.iter().map(|(id, _)| *id).collect();
-        let namespaces = netlink::open_namespaces(&mut nl, &ids).map_err(|e| fail(&e))?;
-        for (id, netns) in namespaces {
-            let indices = segment
-                .elsewhere
-                .iter()
-                .find(|(i, _)| *i == id)
-                .map_or(&[][..], |(_, indices)| indices.as_slice());
-            ns::run_in(netns.as_fd(), || {
-                let mut there = Netlink::open().map_err(|e| e.to_string())?;
-                netlink::forget_unresolved(&mut there, indices).map_err(|e| e.to_string())
-            })
-            .map_err(|e| fail(&e))?
-            .map_err(|e| fail(&e))?;
-        }
-        Ok(())
-    }
 }
 
 /// How long each step of [`build`] took (for the benchmark's phase table).
@@ -269,16 +163,72 @@ pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, String> 
         }
     }
     times.sysctls = applied.elapsed();
+    let network = Arc::new(
+        fds.iter()
+            .map(ns::dup)
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(|e| format!("duplicate a namespace descriptor: {e}"))?,
+    );
     let nodes = plan
         .namespaces
         .iter()
         .zip(fds.drain(..).zip(sockets))
-        .map(|(p, (netns, nl))| Node {
+        .enumerate()
+        .map(|(i, (p, (netns, nl)))| Node {
             name: p.name.clone(),
             kind: p.kind,
             netns,
             netlink: Mutex::new(nl),
+            addrs: addresses_of(plan, NsId(i)),
+            ifnames: interfaces_of(plan, NsId(i)),
+            routes: Mutex::new(
+                plan.routes
+                    .iter()
+                    .filter(|r| r.ns.0 == i)
+                    .map(|r| Route {
+                        dest: r.dest,
+                        via: r.via,
+                    })
+                    .collect(),
+            ),
+            network: Arc::clone(&network),
         })
         .collect();
     Ok(Net { nodes })
+}
+
+/// The addresses the topology gives namespace `ns`, with their interface:
+/// bridges' first (only in the host), then link ends', in plan order.
+fn addresses_of(plan: &Plan, ns: NsId) -> Vec<(String, Cidr)> {
+    let bridges = plan
+        .bridges
+        .iter()
+        .filter(|_| ns == NsId::HOST)
+        .flat_map(|b| b.addrs.iter().map(|c| (b.name.clone(), *c)));
+    let ends = plan
+        .links
+        .iter()
+        .flat_map(|l| [&l.a, &l.b])
+        .filter(|end| end.ns == ns)
+        .flat_map(|end| end.addrs.iter().map(|c| (end.ifname.clone(), *c)));
+    bridges.chain(ends).collect()
+}
+
+/// The interfaces the topology makes in namespace `ns`, `lo` first.
+fn interfaces_of(plan: &Plan, ns: NsId) -> Vec<String> {
+    let bridges = plan
+        .bridges
+        .iter()
+        .filter(|_| ns == NsId::HOST)
+        .map(|b| b.name.clone());
+    let ends = plan
+        .links
+        .iter()
+        .flat_map(|l| [&l.a, &l.b])
+        .filter(|end| end.ns == ns)
+        .map(|end| end.ifname.clone());
+    std::iter::once("lo".to_string())
+        .chain(bridges)
+        .chain(ends)
+        .collect()
 }

@@ -24,7 +24,7 @@ use std::net::{IpAddr, Ipv6Addr};
 use std::os::fd::BorrowedFd;
 use std::time::Duration;
 
-use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
+use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 use netns_test_topology::{Cidr, NsId, Plan, VethEnd};
 use nix::errno::Errno;
 
@@ -34,7 +34,7 @@ use super::link::{
     get_link, new_bridge, new_veth, no_ipv6_autoconf, parse_link, set_link, LinkStatus, VethSide,
     FIRST_IFINDEX, LOOPBACK_IFINDEX,
 };
-use super::route::new_route;
+use super::route::{del_route, new_route};
 use super::segment::{segment_of, Segment};
 use super::socket::Netlink;
 use super::wait::{Readiness, Target, Want, What};
@@ -66,7 +66,9 @@ pub(crate) fn apply(
             "create bridge",
             &label,
         )?;
-        nl[host].queue(no_ipv6_autoconf(index), 0, "configure link", &label)?;
+        if layout.bridge_has_ipv6(b) {
+            nl[host].queue(no_ipv6_autoconf(index), 0, "configure link", &label)?;
+        }
     }
     for (l, link) in plan.links.iter().enumerate() {
         let pair = layout.pair(l);
@@ -93,13 +95,15 @@ pub(crate) fn apply(
             "create veth",
             object,
         )?;
-        let label = layout.end_label(pair.main);
-        nl[pair.main.ns.0].queue(
-            no_ipv6_autoconf(pair.main_index),
-            0,
-            "configure link",
-            label,
-        )?;
+        if has_ipv6(link.mtu) {
+            let label = layout.end_label(pair.main);
+            nl[pair.main.ns.0].queue(
+                no_ipv6_autoconf(pair.main_index),
+                0,
+                "configure link",
+                label,
+            )?;
+        }
     }
     execute_all(nl)?;
 
@@ -155,12 +159,14 @@ fn round_two(plan: &Plan, layout: &Layout<'_>, nl: &mut [Netlink]) -> Result<(),
         let pair = layout.pair(l);
         let peer_label = layout.end_label(pair.peer);
         let peer_ns = pair.peer.ns.0;
-        nl[peer_ns].queue(
-            no_ipv6_autoconf(pair.peer_index),
-            0,
-            "configure link",
-            &peer_label,
-        )?;
+        if has_ipv6(plan.links[l].mtu) {
+            nl[peer_ns].queue(
+                no_ipv6_autoconf(pair.peer_index),
+                0,
+                "configure link",
+                &peer_label,
+            )?;
+        }
         let master = pair.peer.bridge.map(|b| layout.bridges[b]);
         let up = set_link(pair.peer_index, true, master);
         nl[peer_ns].queue(up, 0, "set link up", peer_label)?;
@@ -241,6 +247,36 @@ pub(crate) fn set_link_up_and_wait(
         return Ok(Segment::default());
     }
     segment_of(nl, link, own_netns, step, ifname)
+}
+
+/// `RTM_NEWROUTE`: the route to `dest` (`None`: the default route of the
+/// gateway's family) via `via` in `nl`'s namespace. With `replace`, one to
+/// the same destination is replaced rather than refused (to put back a
+/// route the kernel flushed when its link went down).
+pub(crate) fn add_route(
+    nl: &mut Netlink,
+    dest: Option<Cidr>,
+    via: IpAddr,
+    replace: bool,
+    object: &str,
+) -> Result<(), SetupError> {
+    let flags = if replace {
+        NLM_F_CREATE | NLM_F_REPLACE
+    } else {
+        CREATE
+    };
+    nl.request(new_route(dest, via), flags, "add route", object)
+}
+
+/// `RTM_DELROUTE`: the route to `dest` (`None`: the default route of the
+/// family `v6` says) in `nl`'s namespace.
+pub(crate) fn remove_route(
+    nl: &mut Netlink,
+    dest: Option<Cidr>,
+    v6: bool,
+    object: &str,
+) -> Result<(), SetupError> {
+    nl.request(del_route(dest, v6), 0, "delete route", object)
 }
 
 /// The IPv6 addresses of `link` to wait for after bringing it up: those
@@ -397,7 +433,8 @@ impl<'p> Layout<'p> {
         let mut out = Vec::new();
         for (b, bridge) in plan.bridges.iter().enumerate() {
             let (index, label) = (self.bridges[b], self.bridge_label(b));
-            for cidr in bridge.addrs.iter().copied().chain([link_local(index)]) {
+            let local = self.bridge_has_ipv6(b).then(|| link_local(index));
+            for cidr in bridge.addrs.iter().copied().chain(local) {
                 out.push(Address {
                     ns: NsId::HOST.0,
                     index,
@@ -408,7 +445,7 @@ impl<'p> Layout<'p> {
         }
         for (l, link) in plan.links.iter().enumerate() {
             for (end, index) in [(&link.a, self.ends[l].0), (&link.b, self.ends[l].1)] {
-                let local = end.bridge.is_none().then(|| link_local(index));
+                let local = (end.bridge.is_none() && has_ipv6(link.mtu)).then(|| link_local(index));
                 for cidr in end.addrs.iter().copied().chain(local) {
                     out.push(Address {
                         ns: end.ns.0,
@@ -465,10 +502,31 @@ impl<'p> Layout<'p> {
         targets
     }
 
+    /// Whether bridge `b` keeps its IPv6 state: a bridge's MTU follows its
+    /// smallest port's, and below 1280 the kernel removes the device's IPv6
+    /// state.
+    fn bridge_has_ipv6(&self, b: usize) -> bool {
+        self.plan
+            .links
+            .iter()
+            .filter(|l| l.a.bridge == Some(b) || l.b.bridge == Some(b))
+            .all(|l| has_ipv6(l.mtu))
+    }
+
     fn bridge_label(&self, b: usize) -> String {
         let name = self.plan.bridges.get(b).map_or("?", |br| br.name.as_str());
         format!("{}:{name}", self.ns_name(NsId::HOST.0))
     }
+}
+
+/// The smallest MTU with which a device keeps its IPv6 state (RFC 8200);
+/// below it the kernel removes that state, and IPv6 settings of the device
+/// fail with `EAFNOSUPPORT`.
+pub(crate) const IPV6_MIN_MTU: u32 = 1280;
+
+/// Whether a veth pair with this `mtu=` keeps IPv6 on its ends.
+fn has_ipv6(mtu: Option<u32>) -> bool {
+    mtu.is_none_or(|mtu| mtu >= IPV6_MIN_MTU)
 }
 
 /// An address to add, on link `index` of namespace `ns`.

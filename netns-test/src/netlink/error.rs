@@ -20,8 +20,6 @@ pub(crate) enum SetupErrorKind {
     NotFound,
     /// The plan and the sockets or namespace handles given do not match.
     InvalidInput,
-    /// Reading a file the kernel provides (under `/proc`) failed.
-    Io,
 }
 
 /// A failed netlink step, with enough context to act on it.
@@ -141,9 +139,13 @@ impl SetupError {
             (_, Some(Errno::ENOBUFS)) => {
                 "the netlink socket's receive buffer overflowed; raise net.core.rmem_max"
             }
-            (_, Some(Errno::EPROTONOSUPPORT | Errno::EAFNOSUPPORT)) => {
-                "the kernel lacks this address family (IPv6 disabled?)"
+            (_, Some(Errno::EAFNOSUPPORT)) => {
+                "the interface has no IPv6 state: the kernel removes it from a device whose \
+                 MTU is below 1280 (a bridge takes its smallest port's MTU), and from every \
+                 device where IPv6 is disabled (`net.ipv6.conf.*.disable_ipv6`, \
+                 `ipv6.disable=1`)"
             }
+            (_, Some(Errno::EPROTONOSUPPORT)) => "the kernel lacks this protocol family",
             _ => return None,
         };
         Some(help.to_string())
@@ -173,7 +175,6 @@ impl fmt::Display for SetupError {
             SetupErrorKind::Timeout => f.write_str("timed out")?,
             SetupErrorKind::NotFound => f.write_str("no such interface")?,
             SetupErrorKind::InvalidInput => f.write_str("invalid input")?,
-            SetupErrorKind::Io => f.write_str("cannot read")?,
         }
         if let Some(errno) = self.errno {
             write!(f, ": {errno}")?;

@@ -16,8 +16,9 @@ mod segment;
 pub(crate) mod socket;
 mod wait;
 
-pub(crate) use apply::{apply, set_link_up_and_wait};
+pub(crate) use apply::{add_route, apply, remove_route, set_link_up_and_wait};
+pub(crate) use error::{SetupError, SetupErrorKind};
 pub(crate) use neigh::forget_unresolved;
-pub(crate) use nsid::open_namespaces;
+pub(crate) use nsid::find_namespaces;
 pub(crate) use report::describe;
 pub(crate) use socket::Netlink;

@@ -3,20 +3,17 @@
 //! way back from an id to a descriptor of that namespace.
 //!
 //! The kernel has no call that opens a namespace by id. But every
-//! namespace of a test is held open by this process (each `Node` keeps a
-//! descriptor), so the namespace with a given id is among our own
-//! descriptors: ask for the id of each (`RTM_GETNSID`) until it matches.
+//! namespace of a test is held open by its `Net` (each `Node` keeps a
+//! descriptor of every namespace), so ask for the id of each
+//! (`RTM_GETNSID`) until it matches.
 
-use std::collections::HashSet;
-use std::fs::File;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsRawFd, BorrowedFd};
 
 use netlink_packet_core::NlasIterator;
 use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
 use netlink_packet_route::RouteNetlinkMessage;
-use nix::errno::Errno;
 
-use super::error::{SetupError, SetupErrorKind};
+use super::error::SetupError;
 use super::socket::Netlink;
 
 /// `RTM_NEWNSID`
@@ -61,49 +58,20 @@ pub(crate) fn nsid_of(nl: &mut Netlink, netns: BorrowedFd<'_>) -> Result<Option<
     Ok(id)
 }
 
-/// Opens the namespaces that `nl`'s namespace knows by the ids `wanted`,
-/// found among this process's descriptors. An id with no such
-/// namespace is left out.
-pub(crate) fn open_namespaces(
+/// Finds, among `candidates` (the test's namespaces), those that `nl`'s
+/// namespace knows by the ids `wanted`. An id with no such namespace is
+/// left out.
+pub(crate) fn find_namespaces<'a>(
     nl: &mut Netlink,
     wanted: &[i32],
-) -> Result<Vec<(i32, OwnedFd)>, SetupError> {
-    let mut found: Vec<(i32, OwnedFd)> = Vec::new();
+    candidates: impl IntoIterator<Item = BorrowedFd<'a>>,
+) -> Result<Vec<(i32, BorrowedFd<'a>)>, SetupError> {
+    let mut found = Vec::new();
     if wanted.is_empty() {
         return Ok(found);
     }
-    let io_error = |err: std::io::Error| SetupError {
-        errno: err.raw_os_error().map(Errno::from_raw),
-        ..SetupError::new(
-            SetupErrorKind::Io,
-            "find a namespace by id",
-            "/proc/self/fd",
-        )
-    };
-    let mut seen = HashSet::new();
-    for entry in std::fs::read_dir("/proc/self/fd").map_err(io_error)? {
-        let Ok(entry) = entry else { continue };
-        // A descriptor closed since the listing: skip it.
-        let Ok(target) = std::fs::read_link(entry.path()) else {
-            continue;
-        };
-        let target = target.to_string_lossy().into_owned();
-        if !target.starts_with("net:[") || seen.contains(&target) {
-            continue;
-        }
-        // A descriptor of our own, which stays open whatever happens to
-        // the one we found.
-        let Ok(netns) = File::open(entry.path()).map(OwnedFd::from) else {
-            continue;
-        };
-        seen.insert(target);
-        let id = match nsid_of(nl, netns.as_fd()) {
-            Ok(id) => id,
-            // Not a namespace after all: the number was reused meanwhile.
-            Err(err) if err.kind == SetupErrorKind::Refused => continue,
-            Err(err) => return Err(err),
-        };
-        if let Some(id) = id.filter(|id| wanted.contains(id)) {
+    for netns in candidates {
+        if let Some(id) = nsid_of(nl, netns)?.filter(|id| wanted.contains(id)) {
             if found.iter().all(|(f, _)| *f != id) {
                 found.push((id, netns));
                 if found.len() == wanted.len() {
@@ -119,6 +87,8 @@ pub(crate) fn open_namespaces(
 mod tests {
     use super::*;
     use crate::netlink::socket::encode;
+    use std::fs::File;
+    use std::os::fd::AsFd;
 
     #[test]
     fn asking_for_the_id_of_a_namespace_descriptor() {

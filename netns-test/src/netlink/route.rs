@@ -51,6 +51,26 @@ pub(crate) fn new_route(dest: Option<Cidr>, via: IpAddr) -> RouteNetlinkMessage 
     RouteNetlinkMessage::NewRoute(msg)
 }
 
+/// `RTM_DELROUTE` in the main table: the route to `dest`, or the default
+/// route of the family of `v6`. No gateway: the kernel deletes the route
+/// to that destination whatever it goes through.
+pub(crate) fn del_route(dest: Option<Cidr>, v6: bool) -> RouteNetlinkMessage {
+    let mut msg = RouteMessage::default();
+    msg.header.address_family = if v6 {
+        AddressFamily::Inet6
+    } else {
+        AddressFamily::Inet
+    };
+    msg.header.table = RouteHeader::RT_TABLE_MAIN;
+    msg.header.scope = RouteScope::NoWhere;
+    if let Some(dest) = dest {
+        msg.header.destination_prefix_length = dest.prefix;
+        msg.attributes
+            .push(RouteAttribute::Destination(route_address(network(dest))));
+    }
+    RouteNetlinkMessage::DelRoute(msg)
+}
+
 /// `RTM_GETROUTE` dump of every route, both families, every table.
 pub(crate) fn dump_routes() -> RouteNetlinkMessage {
     RouteNetlinkMessage::GetRoute(RouteMessage::default())
@@ -232,6 +252,47 @@ mod tests {
             0x00, 0x00, 0x00, 0x01, // 0000:0001
         ];
         assert_eq!(bytes, expected);
+    }
+
+    #[test]
+    fn deleting_a_route_names_its_destination_only() {
+        let dest = Cidr {
+            addr: "10.1.0.0".parse().expect("ip"),
+            prefix: 16,
+        };
+        let bytes = encode(del_route(Some(dest), false), 0);
+        #[rustfmt::skip]
+        let expected: Vec<u8> = vec![
+            // nlmsghdr
+            0x24, 0x00, 0x00, 0x00, // length 36
+            0x19, 0x00,             // type RTM_DELROUTE (25)
+            0x05, 0x00,             // flags REQUEST|ACK
+            0x01, 0x00, 0x00, 0x00, // seq 1
+            0x00, 0x00, 0x00, 0x00, // port id 0
+            // rtmsg
+            0x02,                   // family AF_INET
+            0x10,                   // destination prefix length 16
+            0x00,                   // source prefix length 0
+            0x00,                   // tos 0
+            0xfe,                   // table RT_TABLE_MAIN (254)
+            0x00,                   // protocol RTPROT_UNSPEC: any
+            0xff,                   // scope RT_SCOPE_NOWHERE: any
+            0x00,                   // type RTN_UNSPEC: any
+            0x00, 0x00, 0x00, 0x00, // flags 0
+            // RTA_DST 10.1.0.0
+            0x08, 0x00, 0x01, 0x00, // len 8, type RTA_DST
+            10, 1, 0, 0,            // 10.1.0.0
+        ];
+        assert_eq!(bytes, expected);
+    }
+
+    #[test]
+    fn deleting_the_default_ipv6_route_names_no_destination() {
+        let bytes = encode(del_route(None, true), 0);
+        assert_eq!(bytes.len(), 28, "nlmsghdr and rtmsg only");
+        assert_eq!(&bytes[4..6], &[0x19, 0x00], "type RTM_DELROUTE");
+        assert_eq!(bytes[16], 0x0a, "family AF_INET6");
+        assert_eq!(bytes[17], 0x00, "destination prefix length 0: default");
     }
 
     #[test]

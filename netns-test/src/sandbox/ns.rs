@@ -107,17 +107,21 @@ pub(crate) fn create(n: usize) -> io::Result<Vec<(OwnedFd, Netlink)>> {
     })
 }
 
-/// Runs `f` on a new thread inside `netns` and returns what it returns. A
-/// panic in `f` is resumed in the caller with its original payload.
+/// Runs `f` on a new thread called `name` inside `netns` and returns what
+/// it returns. A panic in `f` is resumed in the caller with its original
+/// payload.
 pub(crate) fn run_in<R: Send>(
     netns: BorrowedFd<'_>,
+    name: &str,
     f: impl FnOnce() -> R + Send,
 ) -> io::Result<R> {
     std::thread::scope(|s| {
-        let worker = std::thread::Builder::new().spawn_scoped(s, move || {
-            enter(netns)?;
-            Ok(f())
-        })?;
+        let worker = std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn_scoped(s, move || {
+                enter(netns)?;
+                Ok(f())
+            })?;
         worker
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p))
@@ -127,7 +131,7 @@ pub(crate) fn run_in<R: Send>(
 /// Writes `net.*` sysctls in `netns` through `/proc/sys`, which resolves
 /// `net/` against the writer's network namespace.
 pub(crate) fn write_sysctls(netns: BorrowedFd<'_>, sysctls: &[(&str, &str)]) -> io::Result<()> {
-    run_in(netns, || {
+    run_in(netns, "netns-test", || {
         for (key, value) in sysctls {
             let path = format!("/proc/sys/{}", key.replace('.', "/"));
             std::fs::write(&path, value).map_err(|e| {
