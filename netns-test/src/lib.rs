@@ -37,6 +37,7 @@ mod net;
 mod netlink;
 mod ping;
 mod sandbox;
+mod sock_diag;
 
 #[doc(hidden)]
 #[path = "private.rs"]
