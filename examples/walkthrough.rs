@@ -6,7 +6,7 @@
 //! 10.0.0.1/24, attach `ns1-nic`, ping both ways. Here it is three lines, with
 //! no root, and everything is gone when the test ends.
 //!
-//! Run it with `cargo test --example walkthrough -- --nocapture`.
+//! Run it with `cargo test --example walkthrough -- --nocapture --test-threads=1`.
 
 // The examples are tests; built as a program (`cargo build --examples`) the
 // test functions are compiled out and what they use looks unused.
@@ -58,5 +58,5 @@ fn ns1_reaches_the_outside_through_the_host(net: &Net) {
 }
 
 fn main() {
-    eprintln!("this example is a test: run `cargo test --example walkthrough -- --nocapture`");
+    eprintln!("this example is a test: run `cargo test --example walkthrough -- --nocapture --test-threads=1`");
 }

@@ -1,0 +1,88 @@
+//! The README shows what its commands print: the walk-through's output in
+//! "Two commands" is checked against a real run of the example's test
+//! binary (the one `cargo test --example walkthrough` runs), with only the
+//! times left out.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The fenced block after the `<!-- walkthrough output -->` marker.
+fn readme_walkthrough() -> String {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("read README.md");
+    let after = readme
+        .split("<!-- walkthrough output -->\n```\n")
+        .nth(1)
+        .expect("the README marks the walk-through's output");
+    after.split("\n```").next().unwrap_or_default().to_string()
+}
+
+/// Durations as Rust's `Debug` prints them (`71.425µs`, `0.04s`) become `<time>`.
+fn without_times(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split_inclusive(|c: char| c.is_whitespace()) {
+        let trimmed = word.trim_end();
+        let core = trimmed.trim_end_matches(['s', 'µ', 'm', 'n']);
+        let is_time = core != trimmed
+            && !core.is_empty()
+            && core.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && core.chars().next().is_some_and(|c| c.is_ascii_digit());
+        if is_time {
+            out.push_str("<time>");
+            out.push_str(&word[trimmed.len()..]);
+        } else {
+            out.push_str(word);
+        }
+    }
+    out.trim().to_string()
+}
+
+/// The newest `walkthrough-*` test binary next to this one's directory.
+fn example_binary() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let examples = exe.parent()?.parent()?.join("examples");
+    std::fs::read_dir(examples)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.starts_with("walkthrough-") && !name.contains('.')
+        })
+        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
+}
+
+#[test]
+fn the_walkthrough_output_in_the_readme_is_what_the_command_prints() {
+    let Some(binary) = example_binary() else {
+        // A copy of this binary run elsewhere (CI's unprivileged pass): the
+        // check runs in the workspace's own runs.
+        eprintln!("no walkthrough example binary next to this test; not checked here");
+        return;
+    };
+    let out = Command::new(&binary)
+        .args(["--nocapture", "--test-threads=1"])
+        .output()
+        .expect("run the walk-through");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = without_times(&String::from_utf8_lossy(&out.stdout));
+    let shown = without_times(&readme_walkthrough());
+    assert_eq!(
+        shown,
+        printed,
+        "README.md's walk-through output differs from {}; paste the new output",
+        binary.display()
+    );
+}
+
+#[test]
+fn times_are_left_out_and_nothing_else() {
+    assert_eq!(
+        without_times("a: 71.425µs\nfinished in 0.04s\n10.0.0.1/24 mtu 1500 2 tests"),
+        "a: <time>\nfinished in <time>\n10.0.0.1/24 mtu 1500 2 tests"
+    );
+}
