@@ -21,7 +21,7 @@ use support::{in_fixture_run, FIXTURE_ENV};
 /// How many processes the launcher starts at once.
 const AT_ONCE: usize = 8;
 
-mod held {
+mod fixture_held {
     use super::*;
 
     macro_rules! held {
@@ -40,7 +40,7 @@ mod held {
     held!(h0 h1 h2 h3 h4 h5 h6 h7);
 }
 
-/// Runs `held::h0` to `held::h7` as eight processes at once, in skip mode,
+/// Runs `fixture_held::h0` to `fixture_held::h7` as eight processes at once, in skip mode,
 /// and fails unless every one passed without a skip.
 #[test]
 #[ignore = "fixture"]
@@ -52,7 +52,7 @@ fn fixture_runs_eight_processes_at_once() {
     let children: Vec<_> = (0..AT_ONCE)
         .map(|i| {
             Command::new(&exe)
-                .args([&format!("held::h{i}"), "--exact", "--include-ignored"])
+                .args([&format!("fixture_held::h{i}"), "--exact", "--include-ignored"])
                 .env("NETNS_TEST_UNSUPPORTED", "skip")
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -69,7 +69,7 @@ fn fixture_runs_eight_processes_at_once() {
             String::from_utf8_lossy(&out.stderr)
         );
         if !out.status.success() || text.contains("SKIPPED") || !text.contains("1 passed") {
-            failures.push(format!("held::h{i}:\n{text}"));
+            failures.push(format!("fixture_held::h{i}:\n{text}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -223,7 +223,7 @@ fn fixture_daemonizes_while_sandboxes_start() {
     // The write end stays open in this process until it exits.
 }
 
-mod quick {
+mod fixture_quick {
     use netns_test::{netns_test, Net};
 
     macro_rules! quick_tests {
@@ -246,7 +246,7 @@ fn a_helper_that_forks_without_exec_does_not_stall_the_sandboxes() {
     let mut child = Command::new(exe)
         .args([
             "fixture_daemonizes_while_sandboxes_start",
-            "quick::",
+            "fixture_quick::",
             "--include-ignored",
             "--test-threads=4",
         ])
