@@ -52,7 +52,11 @@ fn fixture_runs_eight_processes_at_once() {
     let children: Vec<_> = (0..AT_ONCE)
         .map(|i| {
             Command::new(&exe)
-                .args([&format!("fixture_held::h{i}"), "--exact", "--include-ignored"])
+                .args([
+                    &format!("fixture_held::h{i}"),
+                    "--exact",
+                    "--include-ignored",
+                ])
                 .env("NETNS_TEST_UNSUPPORTED", "skip")
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
