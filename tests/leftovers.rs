@@ -167,3 +167,141 @@ fn a_thousand_tests_in_a_row_leave_nothing_behind() {
     }
     assert_eq!(HostState::now(), before);
 }
+
+/// Pids of processes whose environment holds `entry` (`KEY=VALUE`).
+fn processes_with_env(entry: &str) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .map(|env| env.split(|&b| b == 0).any(|e| e == entry.as_bytes()))
+                .unwrap_or(false)
+        })
+        .collect()
+}
+
+#[test]
+fn killing_the_test_process_mid_run_of_100_tests_leaves_nothing_behind() {
+    use std::io::Read;
+    let before = HostState::now();
+    for round in 0..5 {
+        let value = format!("{}-{round}", std::process::id());
+        let entry = format!("NETNS_TEST_LEFTOVER_TAG={value}");
+        let exe = std::env::current_exe().unwrap();
+        let mut child = std::process::Command::new(exe)
+            .args([
+                "fixture_many_",
+                "--include-ignored",
+                "--test-threads=2",
+                "-q",
+            ])
+            .env("NETNS_TEST_LEFTOVER_TAG", &value)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // `-q` prints a dot per finished test: kill after twenty.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut dots = 0;
+        let mut byte = [0u8; 1];
+        while dots < 20 && stdout.read(&mut byte).unwrap_or(0) == 1 {
+            dots += usize::from(byte[0] == b'.');
+        }
+        assert_eq!(dots, 20, "round {round}: the run ended before 20 tests");
+        assert!(
+            !processes_with_env(&entry).is_empty(),
+            "round {round}: the run's processes are visible"
+        );
+        child.kill().unwrap(); // SIGKILL: no handler, no cleanup code runs
+        child.wait().unwrap();
+        let deadline = std::time::Instant::now() + REAP_LIMIT;
+        loop {
+            let left = processes_with_env(&entry);
+            if left.is_empty() {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "round {round}: processes left after SIGKILL: {left:?}"
+            );
+            std::thread::yield_now();
+        }
+        assert_eq!(HostState::now(), before, "round {round}");
+    }
+}
+
+#[test]
+fn a_fork_server_killed_mid_run_fails_only_the_tests_waiting_on_it() {
+    use std::io::Read;
+    let value = format!("{}-server", std::process::id());
+    let entry = format!("NETNS_TEST_LEFTOVER_TAG={value}");
+    let exe = std::env::current_exe().unwrap();
+    let mut child = std::process::Command::new(exe)
+        .args(["fixture_many_", "--include-ignored", "--test-threads=2"])
+        .env("NETNS_TEST_LEFTOVER_TAG", &value)
+        .env_remove("NETNS_TEST_FORK_SERVER")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = String::new();
+    let mut byte = [0u8; 1];
+    while seen.matches(" ok\n").count() < 10 && stdout.read(&mut byte).unwrap_or(0) == 1 {
+        seen.push(byte[0] as char);
+    }
+    let servers: Vec<u32> = processes_with_env(&entry)
+        .into_iter()
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains("--netns-test-fork-server"))
+        })
+        // The server itself, not the sandboxes forked from it (whose PID 1
+        // is a child of the test process too): in our PID namespace, its
+        // parent the test process.
+        .filter(|pid| {
+            let ours = std::fs::read_link("/proc/self/ns/pid").ok();
+            std::fs::read_link(format!("/proc/{pid}/ns/pid")).ok() == ours
+        })
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/status")).is_ok_and(|status| {
+                status.lines().any(|l| {
+                    l.split_whitespace().collect::<Vec<_>>() == ["PPid:", &child.id().to_string()]
+                })
+            })
+        })
+        .collect();
+    assert_eq!(servers.len(), 1, "one fork server: {servers:?}\n{seen}");
+    // SAFETY: SIGKILL to the server this test started.
+    unsafe { libc::kill(servers[0] as libc::pid_t, libc::SIGKILL) };
+    // Not a timing assertion: a bound on a hang.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let mut rest = Vec::new();
+    let reader = std::thread::spawn(move || {
+        let _ = stdout.read_to_end(&mut rest);
+        rest
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "the run hung");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let text = seen + &String::from_utf8_lossy(&reader.join().unwrap());
+    let failed: Vec<&str> = text.lines().filter(|l| l.ends_with("FAILED")).collect();
+    for line in text
+        .lines()
+        .filter(|l| l.contains("cannot start the sandbox"))
+    {
+        assert!(line.contains("fork server"), "{line}");
+    }
+    assert!(
+        status.success() || text.contains("fork server"),
+        "failures other than the server's: {failed:?}\n{text}"
+    );
+    assert!(text.contains("test result:"), "{text}");
+}

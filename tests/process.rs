@@ -2,6 +2,8 @@
 //! meaning, results and panics come back from the sandbox, and the sandbox
 //! is a namespace of its own.
 
+mod support;
+
 use std::net::TcpListener;
 
 use netns_test::{netns_test, Net};
@@ -70,3 +72,58 @@ fn processes_started_by_the_test_run_in_the_sandbox(net: &Net) {
 
 #[netns_test(timeout = "30s")]
 fn a_timeout_longer_than_the_test_does_not_matter() {}
+
+// ---- each test starts from a clean process image ------------------------------
+
+static TOUCHED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Changes every kind of process state a later test could see.
+#[netns_test]
+#[ignore = "fixture"]
+fn fixture_state_a_changes_everything() {
+    TOUCHED.store(4711, std::sync::atomic::Ordering::SeqCst);
+    std::env::set_var("NETNS_TEST_STATE_PROBE", "changed");
+    std::env::set_current_dir("/").unwrap();
+    // SAFETY: ignoring a signal and lowering a limit touch no memory of ours.
+    unsafe {
+        libc::signal(libc::SIGUSR1, libc::SIG_IGN);
+        let limit = libc::rlimit {
+            rlim_cur: 64,
+            rlim_max: 64,
+        };
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+    }
+}
+
+/// Sees none of it.
+#[netns_test]
+#[ignore = "fixture"]
+fn fixture_state_b_sees_a_clean_process() {
+    assert_eq!(TOUCHED.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(std::env::var_os("NETNS_TEST_STATE_PROBE"), None);
+    assert_ne!(std::env::current_dir().unwrap(), std::path::Path::new("/"));
+    // SAFETY: queries only, into locals.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(libc::SIGUSR1, std::ptr::null(), &mut old);
+        assert_eq!(old.sa_sigaction, libc::SIG_DFL, "SIGUSR1 disposition");
+        let mut limit: libc::rlimit = std::mem::zeroed();
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        assert_ne!(limit.rlim_cur, 64, "RLIMIT_NOFILE");
+    }
+}
+
+#[test]
+fn a_test_sees_nothing_a_previous_test_changed_in_its_process() {
+    // Both fixtures in one process, one after the other, as the fork
+    // server serves them.
+    let exe = std::env::current_exe().unwrap();
+    let (out, text) = support::run(
+        std::process::Command::new(exe)
+            .args(["fixture_state_", "--include-ignored", "--test-threads=1"])
+            .env(support::FIXTURE_ENV, "1")
+            .env_remove("NETNS_TEST_FORK_SERVER"),
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("2 passed"), "{text}");
+}

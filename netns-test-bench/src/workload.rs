@@ -187,7 +187,7 @@ fn read_phases(path: &Path) -> Phases {
     let mut peak_kb = 0;
     for line in text.lines() {
         let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.len() != 9 || fields[1] != "ok" {
+        if fields.len() < 9 || fields[1] != "ok" {
             continue;
         }
         for (column, field) in columns.iter_mut().zip(&fields[2..8]) {

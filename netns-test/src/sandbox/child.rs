@@ -51,6 +51,10 @@ impl Reporter {
     }
 }
 
+/// Set when this process is a fork of the fork server (not an `execve` of
+/// the test binary), for the timings line.
+pub(crate) static FORKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Runs the test body in this (already sandboxed) process and exits.
 pub(crate) fn run(def: &TestDef, name: &str, body: fn(&Net) -> Result<(), String>) -> ! {
     let pipe = outcome_pipe();
@@ -193,8 +197,9 @@ struct Times {
 
 impl Times {
     /// Appends `name ok setup_us parse_us namespaces_us apply_us sysctls_us
-    /// body_us vmhwm_kb` to `path` in one write (lines of concurrent children do
-    /// not mix). Errors are ignored: timings are a diagnostic.
+    /// body_us vmhwm_kb started` to `path` in one write (lines of concurrent
+    /// children do not mix), `started` being `fork-server` or `exec`: how
+    /// this child was started. Errors are ignored: timings are a diagnostic.
     fn write(&self, name: &str, ok: bool, path: &std::path::Path) {
         let hwm_kb = std::fs::read_to_string("/proc/self/status")
             .ok()
@@ -207,7 +212,7 @@ impl Times {
             .unwrap_or(0);
         let us = |d: Duration| d.as_micros();
         let line = format!(
-            "{name} {} {} {} {} {} {} {} {hwm_kb}\n",
+            "{name} {} {} {} {} {} {} {} {hwm_kb} {}\n",
             if ok { "ok" } else { "failed" },
             us(self.setup),
             us(self.build.parse),
@@ -215,6 +220,11 @@ impl Times {
             us(self.build.apply),
             us(self.build.sysctls),
             us(self.body),
+            if FORKED.load(std::sync::atomic::Ordering::Relaxed) {
+                "fork-server"
+            } else {
+                "exec"
+            },
         );
         if let Ok(mut file) = std::fs::OpenOptions::new()
             .append(true)

@@ -14,8 +14,12 @@ pub(crate) const PARENT_NETNS: &str = "NETNS_TEST_PARENT_NETNS";
 /// to it when its test ends (used by `netns-test-bench`; not public API).
 pub(crate) const TIMINGS: &str = "NETNS_TEST_TIMINGS";
 
+/// Set in the child's environment (fork server only) to the test process's
+/// working directory.
+pub(crate) const CHILD_DIR: &str = "NETNS_TEST_CHILD_DIR";
+
 /// The variables the parent sets for its child, and nothing else may.
-pub(crate) const INTERNAL: [&str; 3] = [CHILD_TEST, OUTCOME_FD, PARENT_NETNS];
+pub(crate) const INTERNAL: [&str; 4] = [CHILD_TEST, OUTCOME_FD, PARENT_NETNS, CHILD_DIR];
 
 /// `always` or `never`: override whether the child gets a user namespace.
 pub(crate) const USERNS: &str = "NETNS_TEST_USERNS";

@@ -12,6 +12,7 @@ pub(crate) mod ns;
 mod outcome;
 mod parent;
 pub(crate) mod probe;
+mod server;
 mod signals;
 pub(crate) mod spawn;
 pub(crate) mod transient;
@@ -31,7 +32,7 @@ pub(crate) fn run(def: &'static TestDef, body: fn(&Net) -> Result<(), String>) {
             wanted.to_string_lossy(),
             config::CHILD_TEST
         ),
-        None => parent::run(def, &name),
+        None => parent::run(def, &name, body),
     }
 }
 

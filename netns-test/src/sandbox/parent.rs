@@ -23,7 +23,7 @@ use nix::unistd::{getegid, geteuid, Pid};
 
 use super::config::{self, UserNs};
 use super::outcome::{self, Message};
-use super::{ns, probe, spawn, transient};
+use super::{ns, probe, server, spawn, transient};
 use crate::__private::{ShouldPanic, TestDef};
 
 /// How long after its own timeout the child gets to report before the parent
@@ -36,9 +36,9 @@ const EXIT_CHECK: Duration = Duration::from_millis(20);
 
 /// Runs the test `name` in a sandboxed child and hands libtest its verdict.
 #[track_caller]
-pub(crate) fn run(def: &TestDef, name: &str) {
+pub(crate) fn run(def: &'static TestDef, name: &str, body: Body) {
     let (verdict, state) = match probe::gate(name) {
-        Ok(probe::Gate::Run) => match run_child(def, name) {
+        Ok(probe::Gate::Run) => match run_child(def, name, body) {
             Ok((verdict, state)) => (verdict, state),
             Err(reason) => (Verdict::Failed(reason), None),
         },
@@ -86,11 +86,18 @@ fn skip(def: &TestDef) {
     )));
 }
 
-fn run_child(def: &TestDef, name: &str) -> Result<(Verdict, Option<String>), String> {
+/// A test body, as the runtime calls it.
+type Body = fn(&crate::Net) -> Result<(), String>;
+
+fn run_child(
+    def: &'static TestDef,
+    name: &str,
+    body: Body,
+) -> Result<(Verdict, Option<String>), String> {
     let timeout = config::timeout(def.timeout_ms)?;
     let userns = UserNs::from_env()?.wanted();
     let started = Instant::now();
-    let child = start(name, userns).map_err(|e| e.to_string())?;
+    let child = start(def, name, body, userns).map_err(|e| e.to_string())?;
     let collected = collect(child, timeout + KILL_GRACE);
     Ok(verdict(name, timeout, started.elapsed(), collected))
 }
@@ -145,7 +152,7 @@ fn start_error(step: &'static str, e: io::Error) -> StartError {
     }
 }
 
-fn start(name: &str, userns: bool) -> Result<Child, StartError> {
+fn start(def: &'static TestDef, name: &str, body: Body, userns: bool) -> Result<Child, StartError> {
     let (stdout_r, stdout_w) = spawn::pipe().map_err(|e| start_error("pipe", e))?;
     let (stderr_r, stderr_w) = spawn::pipe().map_err(|e| start_error("pipe", e))?;
     let (outcome_r, outcome_w) = spawn::pipe().map_err(|e| start_error("pipe", e))?;
@@ -176,8 +183,6 @@ fn start(name: &str, userns: bool) -> Result<Child, StartError> {
         outcome_w.as_raw_fd().to_string().into(),
     ));
     env.push((config::PARENT_NETNS.into(), format!("{dev}:{ino}").into()));
-    let cmd = spawn::Command::new("/proc/self/exe".into(), args, env)
-        .map_err(|e| start_error("prepare the child's command line", e))?;
 
     let fds = spawn::ChildFds {
         stdout: stdout_w,
@@ -187,16 +192,24 @@ fn start(name: &str, userns: bool) -> Result<Child, StartError> {
         go: go_r,
         go_parent: go_w.as_raw_fd(),
     };
-    let namespaces = spawn::Namespaces {
-        user: userns,
-        netns_retry: transient::retry_for(),
+    let pid = match by_server(def, name, body, userns, &env, &fds) {
+        Some(started) => started?,
+        None => {
+            let cmd = spawn::Command::new("/proc/self/exe".into(), args, env)
+                .map_err(|e| start_error("prepare the child's command line", e))?;
+            let namespaces = spawn::Namespaces {
+                user: userns,
+                parent: false,
+                netns_retry: transient::retry_for(),
+            };
+            // Other tests may hold the namespace limit for a moment.
+            transient::retry(
+                || spawn::clone_sandbox(&cmd, &fds, namespaces),
+                transient::is_transient_io,
+            )
+            .map_err(|e| clone_error(e, userns))?
+        }
     };
-    // Other tests may hold the namespace limit for a moment.
-    let pid = transient::retry(
-        || spawn::clone_sandbox(&cmd, &fds, namespaces),
-        transient::is_transient_io,
-    )
-    .map_err(|e| clone_error(e, userns))?;
     drop(fds);
     let child = Child {
         pid,
@@ -222,6 +235,60 @@ fn start(name: &str, userns: bool) -> Result<Child, StartError> {
         return Err(start_error("release the child", e));
     }
     Ok(child)
+}
+
+/// Starts the sandbox through the fork server; `None` where there is none
+/// (the caller executes the test binary instead).
+fn by_server(
+    def: &'static TestDef,
+    name: &str,
+    body: Body,
+    userns: bool,
+    env: &[(OsString, OsString)],
+    fds: &spawn::ChildFds,
+) -> Option<Result<Pid, StartError>> {
+    let mut env = env.to_vec();
+    if let Ok(dir) = std::env::current_dir() {
+        env.push((config::CHILD_DIR.into(), dir.into()));
+    }
+    let request = server::Request {
+        def,
+        body,
+        name,
+        user_namespace: userns,
+        netns_retry_ms: transient::retry_for()
+            .as_millis()
+            .try_into()
+            .unwrap_or(u64::MAX),
+        env,
+        fds: [
+            fds.stdout.as_raw_fd(),
+            fds.stderr.as_raw_fd(),
+            fds.outcome.as_raw_fd(),
+            fds.status.as_raw_fd(),
+            fds.go.as_raw_fd(),
+        ],
+    };
+    // Other tests may hold the namespace limit for a moment.
+    let started = transient::retry(
+        || server::request(&request),
+        |refused| matches!(refused, server::Refused::Clone(e) if transient::is_transient_io(e)),
+    );
+    match started {
+        Ok(pid) => Some(Ok(pid)),
+        Err(server::Refused::NoServer) => None,
+        Err(server::Refused::Clone(e)) => Some(Err(clone_error(e, userns))),
+        Err(server::Refused::Died(why)) => Some(Err(StartError {
+            step: "ask the fork server for a sandbox",
+            errno: None,
+            detail: why,
+            help: format!(
+                "the test process's fork server died; set {}=0 to run every test by \
+                 executing the test binary",
+                server::FORK_SERVER
+            ),
+        })),
+    }
 }
 
 fn clone_error(e: io::Error, userns: bool) -> StartError {

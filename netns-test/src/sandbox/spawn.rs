@@ -119,6 +119,11 @@ pub(crate) struct Command {
     argv_ptrs: Vec<*const libc::c_char>,
     _envp: Vec<CString>,
     envp_ptrs: Vec<*const libc::c_char>,
+    /// Instead of `execve`, PID 2 calls this with `call_data` (only in the
+    /// fork server, a single-threaded process, whose forks may run any
+    /// code).
+    call: Option<unsafe fn(*const ()) -> !>,
+    call_data: *const (),
 }
 
 impl Command {
@@ -157,7 +162,27 @@ impl Command {
             argv_ptrs,
             _envp: envp,
             envp_ptrs,
+            call: None,
+            call_data: std::ptr::null(),
         })
+    }
+
+    /// PID 2 calls `f(data)` instead of executing a program.
+    ///
+    /// # Safety
+    /// Only for a process with a single thread (the fork server): `f` runs
+    /// in a fork of it, where any code may run. `data` must stay valid
+    /// until the clone, and `f` must never return.
+    pub(crate) unsafe fn call(f: unsafe fn(*const ()) -> !, data: *const ()) -> Command {
+        Command {
+            path: CString::default(),
+            _argv: Vec::new(),
+            argv_ptrs: vec![std::ptr::null()],
+            _envp: Vec::new(),
+            envp_ptrs: vec![std::ptr::null()],
+            call: Some(f),
+            call_data: data,
+        }
     }
 }
 
@@ -191,6 +216,9 @@ pub(crate) struct ChildFds {
 pub(crate) struct Namespaces {
     /// A new user namespace (unprivileged callers need it).
     pub(crate) user: bool,
+    /// `CLONE_PARENT`: the clone becomes a child of the caller's parent (the
+    /// fork server makes the test process the parent of every sandbox).
+    pub(crate) parent: bool,
     /// How long the init retries a transient refusal of the network
     /// namespace.
     pub(crate) netns_retry: std::time::Duration,
@@ -210,6 +238,9 @@ pub(crate) fn clone_sandbox(cmd: &Command, fds: &ChildFds, ns: Namespaces) -> io
     if ns.user {
         flags |= libc::CLONE_NEWUSER;
     }
+    if ns.parent {
+        flags |= libc::CLONE_PARENT;
+    }
     let raw = Raw {
         path: cmd.path.as_ptr(),
         argv: cmd.argv_ptrs.as_ptr(),
@@ -220,6 +251,8 @@ pub(crate) fn clone_sandbox(cmd: &Command, fds: &ChildFds, ns: Namespaces) -> io
         status: fds.status.as_raw_fd(),
         go: fds.go.as_raw_fd(),
         go_parent: fds.go_parent,
+        call: cmd.call,
+        call_data: cmd.call_data,
         netns_retry_ms: ns.netns_retry.as_millis().try_into().unwrap_or(i64::MAX),
     };
     // SAFETY: a raw clone(2) without CLONE_VM behaves like fork(2): the child
@@ -248,6 +281,8 @@ struct Raw {
     status: RawFd,
     go: RawFd,
     go_parent: RawFd,
+    call: Option<unsafe fn(*const ()) -> !>,
+    call_data: *const (),
     /// How long a transient refusal of the network namespace is retried.
     netns_retry_ms: i64,
 }
@@ -480,6 +515,12 @@ unsafe fn exec_main(raw: &Raw) -> ! {
         let mut empty: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut empty);
         libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
+        if let Some(call) = raw.call {
+            // A fork of the single-threaded fork server: the test's own
+            // process, dumpable as a process after execve would be.
+            libc::prctl(libc::PR_SET_DUMPABLE, 1 as libc::c_ulong, 0, 0, 0);
+            call(raw.call_data);
+        }
         libc::execve(raw.path, raw.argv, raw.envp);
         let msg = b"netns-test: execve of the test binary failed\n";
         libc::write(2, msg.as_ptr().cast(), msg.len());
