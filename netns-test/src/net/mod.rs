@@ -75,6 +75,11 @@ impl Net {
         describe_all(self.nodes.iter().map(|n| (n.name.as_str(), &n.netns)))
     }
 
+    /// Every namespace's name with its topology addresses, host first.
+    pub(crate) fn names(&self) -> Vec<(&str, Vec<std::net::IpAddr>)> {
+        self.nodes.iter().map(|n| (n.name(), n.addrs())).collect()
+    }
+
     /// Duplicated namespace fds, for a watchdog that must report after the
     /// test thread is stuck.
     pub(crate) fn snapshot(&self) -> io::Result<Snapshot> {

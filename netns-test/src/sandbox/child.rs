@@ -15,7 +15,7 @@ use netns_test_topology::Topology;
 use super::config;
 use super::ns;
 use super::outcome::Message;
-use super::{signals, spawn};
+use super::{hosts, signals, spawn};
 use crate::__private::TestDef;
 use crate::net::{self, Net};
 
@@ -181,7 +181,10 @@ fn build(def: &TestDef, times: &mut net::BuildTimes) -> Result<Net, String> {
     let started = Instant::now();
     let topology = Topology::from_str(def.topology).map_err(|e| e.to_string())?;
     times.parse = started.elapsed();
-    net::build(topology.plan(), times)
+    let net = net::build(topology.plan(), times)?;
+    hosts::install(&hosts::render(&net.names()))
+        .map_err(|e| format!("give the network's names in /etc/hosts: {e}"))?;
+    Ok(net)
 }
 
 /// How long the phases of one test took inside the child.

@@ -8,6 +8,7 @@
 
 mod child;
 pub(crate) mod config;
+mod hosts;
 pub(crate) mod ns;
 mod outcome;
 mod parent;
