@@ -199,6 +199,7 @@ fn killing_the_test_process_mid_run_of_100_tests_leaves_nothing_behind() {
                 "-q",
             ])
             .env("NETNS_TEST_LEFTOVER_TAG", &value)
+            .env_remove("NEXTEST_EXECUTION_MODE")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -243,6 +244,9 @@ fn a_fork_server_killed_mid_run_fails_only_the_tests_waiting_on_it() {
         .args(["fixture_many_", "--include-ignored", "--test-threads=2"])
         .env("NETNS_TEST_LEFTOVER_TAG", &value)
         .env_remove("NETNS_TEST_FORK_SERVER")
+        // Under nextest the meta-test runs alone in its process; the run it
+        // starts is a many-test process, which gets a fork server.
+        .env_remove("NEXTEST_EXECUTION_MODE")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
