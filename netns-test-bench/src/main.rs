@@ -7,17 +7,48 @@
 //! and two workers, the phases inside the sandbox (from the child's
 //! `NETNS_TEST_TIMINGS` report), the peak memory of one sandbox, and the
 //! ratio of each workload to the walk-through built with `ip` commands
-//! inside `unshare -Urnm`. Nothing here asserts on time.
+//! inside `unshare -Urnm`. Beside them, timed the same way, run workloads
+//! without netns-test: the raw-netlink floor of "tcp pair" and gateflow
+//! 0.1.2's two sandboxes (`peer.rs`), and the ratios issue 10 sets targets
+//! for. Nothing here asserts on time.
 
 mod baseline;
+mod floor;
+mod fork;
+mod gateflow_peer;
+mod peer;
+mod rtnl;
 mod stats;
 mod workload;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
+use peer::{Kind, Peer};
 use stats::ms;
-use workload::{Phases, Workload};
+use workload::{Phases, Row, Workload};
+
+/// The workloads without netns-test; `--quick` divides the counts.
+const PEERS: [Peer; 3] = [
+    Peer {
+        name: "floor (raw netlink, tcp pair)",
+        kind: Kind::Floor,
+        sequential: 300,
+        parallel: 1000,
+    },
+    Peer {
+        name: "gateflow single",
+        kind: Kind::GateflowSingle,
+        sequential: 200,
+        parallel: 300,
+    },
+    Peer {
+        name: "gateflow paired",
+        kind: Kind::GateflowPaired,
+        sequential: 200,
+        parallel: 300,
+    },
+];
 
 /// What a full run measures; `--quick` divides the counts.
 const WORKLOADS: [Workload; 6] = [
@@ -89,7 +120,7 @@ fn parse_args() -> Result<Options, String> {
                     "usage: cargo run --release -p netns-test-bench -- [--quick] \
                      [WORKLOAD...]\n  --quick   a fast smoke run (fewer tests per workload)\n  \
                      WORKLOAD  only these (module names: w_bare w_walk w_tcp w_lan8 \
-                     w_setup32 w_setup128, or `ip`)"
+                     w_setup32 w_setup128, `ip`, `floor` or `gateflow`)"
                         .into(),
                 )
             }
@@ -101,6 +132,10 @@ fn parse_args() -> Result<Options, String> {
 }
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(code) = peer::worker_main(&args) {
+        return code;
+    }
     let options = match parse_args() {
         Ok(o) => o,
         Err(e) => {
@@ -147,6 +182,27 @@ fn main() -> ExitCode {
         }
     }
 
+    let mut peer_rows = Vec::new();
+    for p in PEERS.iter().filter(|p| {
+        wanted(if p.kind == Kind::Floor {
+            "floor"
+        } else {
+            "gateflow"
+        })
+    }) {
+        let p = if options.quick { p.quick() } else { *p };
+        eprintln!(
+            "running {} ({} tests with 1 worker, {} with 2)...",
+            p.name, p.sequential, p.parallel
+        );
+        let row = p.measure();
+        if let Err(e) = &row {
+            eprintln!("netns-test-bench: {}: {e}", p.name);
+            failed |= !p.kind.may_skip();
+        }
+        peer_rows.push((p, row));
+    }
+
     println!();
     println!(
         "| workload | tests | median | p90 | tests/s, 1 worker | tests/s, 2 workers | \
@@ -178,6 +234,25 @@ fn main() -> ExitCode {
         Some(Err(note)) => println!("| ip baseline | skipped: {note} | | | | | |"),
         None => {}
     }
+    for (p, row) in &peer_rows {
+        match row {
+            Ok(r) => println!(
+                "| {} | {} | {} | {} | {:.0} | {:.0} | {} |",
+                p.name,
+                r.end_to_end.n,
+                ms(r.end_to_end.median),
+                ms(r.end_to_end.p90),
+                r.sequential_rate,
+                r.parallel_rate,
+                base_median.map_or("-".to_string(), |b| format!(
+                    "{:.2}x",
+                    r.end_to_end.median / b
+                )),
+            ),
+            Err(e) => println!("| {} | skipped: {e} | | | | | |", p.name),
+        }
+    }
+    print_ratios(&rows, &peer_rows);
 
     println!();
     println!(
@@ -217,10 +292,74 @@ fn main() -> ExitCode {
             ms(r.first_test)
         );
     }
+    for (p, row) in &peer_rows {
+        if let Ok(r) = row {
+            println!(
+                "- {}: {} tests with 2 workers in {:.2} s",
+                p.name, p.parallel, r.parallel_wall
+            );
+        }
+    }
     if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The ratios issue 10 sets targets for, as time per test (left over
+/// right): from the 1-worker medians and from the 2-worker throughput; the
+/// verdict is on the latter.
+fn print_ratios(rows: &[(Workload, Row)], peers: &[(Peer, Result<Row, String>)]) {
+    let ours = |name: &str| rows.iter().find(|(w, _)| w.name == name).map(|(_, r)| r);
+    let theirs = |kind: Kind| {
+        peers
+            .iter()
+            .find(|(p, _)| p.kind == kind)
+            .and_then(|(_, r)| r.as_ref().ok())
+    };
+    let (tcp, bare) = (ours("tcp pair"), ours("bare"));
+    let (floor, single, paired) = (
+        theirs(Kind::Floor),
+        theirs(Kind::GateflowSingle),
+        theirs(Kind::GateflowPaired),
+    );
+    // (ratio, left, right, at most?, target)
+    let ratios = [
+        ("tcp pair / floor", tcp, floor, true, 1.2),
+        ("bare / gateflow single", bare, single, true, 1.2),
+        ("gateflow paired / tcp pair", paired, tcp, false, 5.0),
+    ];
+    if ratios
+        .iter()
+        .all(|(_, l, r, _, _)| l.is_none() || r.is_none())
+    {
+        return;
+    }
+    println!();
+    println!(
+        "Against issue 10's targets (time per test, left over right; the verdict uses 2 workers):"
+    );
+    println!();
+    println!("| ratio | 1 worker (medians) | 2 workers (throughput) | target | met |");
+    println!("|---|---:|---:|---|---|");
+    for (name, left, right, at_most, target) in ratios {
+        let (Some(l), Some(r)) = (left, right) else {
+            println!("| {name} | - | - | | not measured |");
+            continue;
+        };
+        let by_median = l.end_to_end.median / r.end_to_end.median;
+        let by_rate = r.parallel_rate / l.parallel_rate;
+        let met = if at_most {
+            by_rate <= target
+        } else {
+            by_rate >= target
+        };
+        println!(
+            "| {name} | {by_median:.2}x | {by_rate:.2}x | {} {target:.1}x | {} |",
+            if at_most { "≤" } else { "≥" },
+            if met { "yes" } else { "no" }
+        );
     }
 }
 

@@ -2,7 +2,7 @@
 //! runs tests: one libtest process, a sandbox per test.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -51,6 +51,22 @@ pub(crate) struct Row {
     pub(crate) phases: Phases,
 }
 
+impl Row {
+    /// Per-test times from the 1-worker run's result lines, throughput from
+    /// both runs.
+    pub(crate) fn new(seq: &Run, par: &Run, phases: Phases) -> Row {
+        let gaps: Vec<f64> = seq.done.windows(2).map(|w| w[1] - w[0]).collect();
+        Row {
+            end_to_end: summarize(&gaps),
+            sequential_rate: gaps.len() as f64 / gaps.iter().sum::<f64>().max(1e-9),
+            parallel_rate: par.done.len() as f64 / par.wall,
+            parallel_wall: par.wall,
+            first_test: seq.done.first().copied().unwrap_or(0.0),
+            phases,
+        }
+    }
+}
+
 impl Workload {
     /// A smoke-test size: a tenth of the tests, at least 10 (or all).
     pub(crate) fn quick(self) -> Workload {
@@ -82,15 +98,7 @@ impl Workload {
                 return Err(format!("the {pass} pass ran {done} tests, not {wanted}"));
             }
         }
-        let gaps: Vec<f64> = seq.done.windows(2).map(|w| w[1] - w[0]).collect();
-        Ok(Row {
-            end_to_end: summarize(&gaps),
-            sequential_rate: gaps.len() as f64 / gaps.iter().sum::<f64>().max(1e-9),
-            parallel_rate: self.parallel as f64 / par.wall,
-            parallel_wall: par.wall,
-            first_test: seq.done.first().copied().unwrap_or(0.0),
-            phases,
-        })
+        Ok(Row::new(&seq, &par, phases))
     }
 
     /// libtest filters selecting exactly `n` copies (`n` a multiple of the
@@ -130,12 +138,12 @@ impl Workload {
     }
 }
 
-/// What one run of the binary produced.
-struct Run {
+/// What one run of a binary produced.
+pub(crate) struct Run {
     /// Seconds from spawning the process to each test's result line.
-    done: Vec<f64>,
+    pub(crate) done: Vec<f64>,
     /// Seconds from spawning the process to its exit.
-    wall: f64,
+    pub(crate) wall: f64,
 }
 
 fn run(
@@ -147,13 +155,19 @@ fn run(
     let mut cmd = Command::new(binary);
     cmd.arg("--include-ignored")
         .arg(format!("--test-threads={threads}"))
-        .args(filters)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        .args(filters);
     match timings {
         Some(path) => cmd.env("NETNS_TEST_TIMINGS", path),
         None => cmd.env_remove("NETNS_TEST_TIMINGS"),
     };
+    time_results(cmd)
+}
+
+/// Runs `cmd`, timing each libtest-style result line (`test NAME ... ok`)
+/// from the spawn; fails if the process fails or a line says `FAILED`.
+pub(crate) fn time_results(mut cmd: Command) -> Result<Run, String> {
+    let binary = PathBuf::from(cmd.get_program());
+    cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
     let started = Instant::now();
     let mut child = cmd
         .spawn()
