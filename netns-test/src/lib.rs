@@ -2,9 +2,10 @@
 //! virtual network it asks for built over netlink.
 //!
 //! Put [`#[netns_test]`](netns_test) on a test. Its body runs in a child
-//! process of its own, in new user, network and PID namespaces, after the
-//! topology (nodes that are namespaces of their own, veth pairs, Linux
-//! bridges, addresses, routes, sysctls) is built and every link is up. When
+//! process of its own (a fork of the test process's fork server), in new
+//! user, network, PID, mount and UTS namespaces, after the topology (nodes
+//! that are namespaces of their own, veth pairs, Linux bridges, addresses,
+//! routes, sysctls) is built, every link is up and every name resolves. When
 //! the test ends, every process it started is gone and the kernel frees
 //! every namespace: nothing is left on the machine.
 //!

@@ -1,10 +1,12 @@
 //! The sandbox: each test runs in a child process of its own, in fresh user,
-//! network and PID namespaces.
+//! network, PID, mount and UTS namespaces.
 //!
-//! The parent (the libtest test thread, which never enters a namespace)
-//! re-executes the test binary for exactly this one test; the child builds the
-//! network, runs the body and reports over a pipe; the parent forwards the
-//! child's output and turns its report into a pass or a panic.
+//! The parent (the libtest test thread, which never enters a namespace) has
+//! the sandbox made by the test process's fork server (`server`), whose fork
+//! calls the body directly, or re-executes the test binary for exactly this
+//! one test (`spawn`); the child builds the network, runs the body and
+//! reports over a pipe; the parent forwards the child's output and turns its
+//! report into the test's verdict (`parent`).
 
 mod child;
 pub(crate) mod config;

@@ -108,9 +108,13 @@ fn wanted() -> bool {
     !off && !one_test
 }
 
+/// How long a new server gets to say it is ready; past that, the test
+/// process executes the test binary for every test instead.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Starts the server from a keeper thread that lives as long as the
 /// process (the server's and the sandboxes' parent-death signal follow
-/// that thread).
+/// that thread), and waits for the server's first message: it is ready.
 fn start() -> io::Result<Client> {
     let (ours, theirs) = socketpair(
         AddressFamily::Unix,
@@ -118,62 +122,62 @@ fn start() -> io::Result<Client> {
         None,
         SockFlag::SOCK_CLOEXEC,
     )?;
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("netns-test fork server".into())
-        .spawn(move || keep(theirs, ready_tx))?;
-    ready_rx
+        .spawn(move || keep(theirs, started_tx))?;
+    let pid = started_rx
         .recv()
         .map_err(|_| io::Error::other("the fork server's keeper thread ended"))??;
+    // The first message says the server runs (our end of the socket may be
+    // held by processes forked meanwhile, so its end of file proves nothing).
+    let mut pfd = [nix::poll::PollFd::new(
+        std::os::fd::AsFd::as_fd(&ours),
+        nix::poll::PollFlags::POLLIN,
+    )];
+    let timeout =
+        nix::poll::PollTimeout::try_from(READY_TIMEOUT).unwrap_or(nix::poll::PollTimeout::MAX);
+    let mut hello = [0u8; 1];
+    let ready = matches!(nix::poll::poll(&mut pfd, timeout), Ok(1..))
+        && matches!(nix::unistd::read(&ours, &mut hello), Ok(1));
+    if !ready {
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+        return Err(io::Error::other("the fork server did not start"));
+    }
     Ok(Client { socket: ours })
 }
 
-/// Starts the server and waits for it for the rest of the process's life.
-fn keep(theirs: OwnedFd, ready: std::sync::mpsc::Sender<io::Result<()>>) {
-    use std::os::unix::process::CommandExt;
-    let fd = theirs.as_raw_fd();
-    let mut cmd = std::process::Command::new("/proc/self/exe");
-    // Named as the test binary, so that `ps` shows whose server it is.
-    if let Ok(exe) = std::env::current_exe() {
-        cmd.arg0(exe);
-    }
-    cmd.arg("--netns-test-fork-server")
-        .env(SERVE, fd.to_string())
-        .stdin(std::process::Stdio::null());
-    for var in config::INTERNAL {
-        cmd.env_remove(var);
-    }
-    // SAFETY: the hook runs between fork and exec; it makes two syscalls
-    // (prctl, fcntl) on values prepared before the fork and allocates
-    // nothing.
-    unsafe {
-        cmd.pre_exec(move || {
-            if libc::prctl(
-                libc::PR_SET_PDEATHSIG,
-                libc::SIGKILL as libc::c_ulong,
-                0,
-                0,
-                0,
-            ) != 0
-                || libc::fcntl(fd, libc::F_SETFD, 0) != 0
-            {
-                return Err(io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let mut child = match cmd.spawn() {
-        Ok(child) => child,
+/// `/proc/self/exe --netns-test-fork-server` (named as the test binary, so
+/// that `ps` shows whose server it is) with `NETNS_TEST_SERVE=<fd>`.
+fn server_command(fd: RawFd) -> io::Result<spawn::Command> {
+    let exe = std::env::current_exe().unwrap_or_else(|_| "/proc/self/exe".into());
+    let mut env: Vec<(OsString, OsString)> = std::env::vars_os()
+        .filter(|(k, _)| k != SERVE && !config::INTERNAL.iter().any(|v| k == v))
+        .collect();
+    env.push((SERVE.into(), fd.to_string().into()));
+    spawn::Command::new(
+        "/proc/self/exe".into(),
+        vec![exe.into(), "--netns-test-fork-server".into()],
+        env,
+    )
+}
+
+/// Starts the server, then waits for it for the rest of the process's life.
+fn keep(theirs: OwnedFd, started: std::sync::mpsc::Sender<io::Result<Pid>>) {
+    let spawned = server_command(theirs.as_raw_fd())
+        .and_then(|cmd| spawn::spawn_detached(&cmd, theirs.as_raw_fd()));
+    drop(theirs);
+    let pid = match spawned {
+        Ok(pid) => pid,
         Err(e) => {
-            let _ = ready.send(Err(e));
+            let _ = started.send(Err(e));
             return;
         }
     };
-    drop(theirs);
-    let _ = ready.send(Ok(()));
-    // The server runs until this process ends; if it dies before, the
-    // socket's peer is gone and requests fail.
-    let _ = child.wait();
+    let _ = started.send(Ok(pid));
+    // Reap the server when it ends (with this process, or earlier if it
+    // dies; requests then fail and later tests execute the test binary).
+    let _ = nix::sys::wait::waitpid(pid, None);
     // Stay alive: the sandboxes' parent-death signal follows this thread.
     loop {
         std::thread::park();
@@ -297,8 +301,12 @@ struct Served {
     env: Vec<OsString>,
 }
 
-/// Serves until the test process closes its end, then exits.
+/// Says it is ready, then serves until the test process closes its end,
+/// then exits.
 fn serve(socket: OwnedFd) -> ! {
+    if nix::unistd::write(&socket, &[1]).is_err() {
+        std::process::exit(0);
+    }
     let mut buf = vec![0u8; MAX_REQUEST];
     loop {
         let mut space = nix::cmsg_space!([RawFd; FDS]);

@@ -1,12 +1,14 @@
 //! Starting the sandboxed child: the only place that forks.
 //!
-//! The parent (a libtest test thread) calls `clone(2)` with new user,
-//! network, PID, mount and UTS namespaces. The clone becomes PID 1 of the new
-//! PID namespace: a tiny init that never execs. It waits until the parent has
-//! written its id maps, makes itself impossible to `ptrace` from inside,
-//! gives the sandbox its own view of the file system (see [`MOUNTS`]), forks
-//! the real child (PID 2), which execs the test binary, and then reaps until
-//! PID 2 exits, writes PID 2's wait status to the parent and exits. When PID 1
+//! The caller (a libtest test thread, or the fork server for it) calls
+//! `clone(2)` with new user, PID, mount and UTS namespaces. The clone becomes
+//! PID 1 of the new PID namespace: a tiny init that never execs. It waits
+//! until the parent has written its id maps, makes itself impossible to
+//! `ptrace` from inside, makes the network namespace, gives the sandbox its
+//! own view of the file system (see [`MOUNTS`]), forks the real child
+//! (PID 2), which execs the test binary (or, in the fork server, calls the
+//! test directly), and then reaps until PID 2 exits, writes PID 2's wait
+//! status to the parent and exits. When PID 1
 //! exits the kernel kills every process left in the namespace, so nothing the
 //! test started survives it.
 //!
@@ -525,6 +527,43 @@ unsafe fn exec_main(raw: &Raw) -> ! {
         let msg = b"netns-test: execve of the test binary failed\n";
         libc::write(2, msg.as_ptr().cast(), msg.len());
         libc::_exit(EXEC_FAILED);
+    }
+}
+
+/// Starts `cmd` as a plain child of the calling thread (no new namespace),
+/// which dies with that thread (`PR_SET_PDEATHSIG`) and inherits `keep`
+/// across its `execve`. Unlike `std::process::Command::spawn`, this does
+/// not learn of the exec's success from a pipe's end of file, which a
+/// process forked at the same moment by another thread could hold open for
+/// as long as it lives; the caller learns it from what the program does.
+pub(crate) fn spawn_detached(cmd: &Command, keep: RawFd) -> io::Result<Pid> {
+    let raw = (
+        cmd.path.as_ptr(),
+        cmd.argv_ptrs.as_ptr(),
+        cmd.envp_ptrs.as_ptr(),
+    );
+    // SAFETY: a fork-like clone; the child makes only async-signal-safe raw
+    // syscalls on memory prepared before it (`raw` points into `cmd`) and
+    // ends in execve or _exit.
+    match unsafe { clone(0) } {
+        -1 => Err(io::Error::last_os_error()),
+        // SAFETY: we are the freshly cloned child; see above.
+        0 => unsafe {
+            libc::prctl(
+                libc::PR_SET_PDEATHSIG,
+                libc::SIGKILL as libc::c_ulong,
+                0,
+                0,
+                0,
+            );
+            libc::fcntl(keep, libc::F_SETFD, 0);
+            let mut empty: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut empty);
+            libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
+            libc::execve(raw.0, raw.1, raw.2);
+            libc::_exit(EXEC_FAILED)
+        },
+        pid => Ok(Pid::from_raw(pid as libc::pid_t)),
     }
 }
 
