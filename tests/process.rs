@@ -130,3 +130,36 @@ fn a_test_sees_nothing_a_previous_test_changed_in_its_process() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains("2 passed"), "{text}");
 }
+
+#[netns_test]
+#[ignore = "fixture"]
+fn fixture_huge_environment() {
+    for i in 0..3 {
+        let value = std::env::var(format!("NETNS_TEST_HUGE_VALUE_{i}"));
+        assert_eq!(value.map(|v| v.len()), Ok(100_000));
+    }
+}
+
+#[test]
+fn a_test_process_with_a_huge_environment_still_runs_its_tests() {
+    // Too large for one request to the fork server: the test executes the
+    // test binary instead, and passes.
+    let exe = std::env::current_exe().unwrap();
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(["fixture_huge_environment", "--include-ignored"])
+        .env_remove("NEXTEST_EXECUTION_MODE");
+    for i in 0..3 {
+        cmd.env(format!("NETNS_TEST_HUGE_VALUE_{i}"), "x".repeat(100_000));
+    }
+    let (out, text) = support::run(&mut cmd);
+    assert!(
+        out.status.success(),
+        "{}",
+        &text[text.len().saturating_sub(3000)..]
+    );
+    assert!(
+        text.contains("1 passed"),
+        "{}",
+        &text[text.len().saturating_sub(3000)..]
+    );
+}
