@@ -44,7 +44,9 @@ pub(crate) fn new_route(dest: Option<Cidr>, via: IpAddr) -> RouteNetlinkMessage 
     if let Some(dest) = dest {
         msg.header.destination_prefix_length = dest.prefix;
         msg.attributes
-            .push(RouteAttribute::Destination(route_address(network(dest))));
+            .push(RouteAttribute::Destination(route_address(
+                dest.network().addr,
+            )));
     }
     msg.attributes
         .push(RouteAttribute::Gateway(route_address(via)));
@@ -66,7 +68,9 @@ pub(crate) fn del_route(dest: Option<Cidr>, v6: bool) -> RouteNetlinkMessage {
     if let Some(dest) = dest {
         msg.header.destination_prefix_length = dest.prefix;
         msg.attributes
-            .push(RouteAttribute::Destination(route_address(network(dest))));
+            .push(RouteAttribute::Destination(route_address(
+                dest.network().addr,
+            )));
     }
     RouteNetlinkMessage::DelRoute(msg)
 }
@@ -105,24 +109,6 @@ fn route_address(ip: IpAddr) -> RouteAddress {
     match ip {
         IpAddr::V4(ip) => RouteAddress::Inet(ip),
         IpAddr::V6(ip) => RouteAddress::Inet6(ip),
-    }
-}
-
-/// The first address of the prefix.
-pub(crate) fn network(cidr: Cidr) -> IpAddr {
-    match cidr.addr {
-        IpAddr::V4(ip) => {
-            let mask = u32::MAX
-                .checked_shl(32 - u32::from(cidr.prefix.min(32)))
-                .unwrap_or(0);
-            IpAddr::V4((u32::from(ip) & mask).into())
-        }
-        IpAddr::V6(ip) => {
-            let mask = u128::MAX
-                .checked_shl(128 - u32::from(cidr.prefix.min(128)))
-                .unwrap_or(0);
-            IpAddr::V6((u128::from(ip) & mask).into())
-        }
     }
 }
 
