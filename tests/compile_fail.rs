@@ -79,4 +79,5 @@ mod pass_cases_type_check {
     mod result_returns;
     mod topology_and_timeout;
     mod topology_file;
+    mod topology_nat_forward;
 }

@@ -3,9 +3,9 @@
 //! Names are kept as written (not yet checked or resolved: that is
 //! validation's job); literals (CIDRs, addresses, numbers) are already parsed.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
-use crate::plan::{Cidr, NsKind};
+use crate::plan::{Cidr, NsKind, Protocol};
 use crate::span::Span;
 
 /// A word as written, such as a node name or an interface name.
@@ -45,11 +45,21 @@ pub(crate) enum Statement<'a> {
     Route(Route<'a>),
     /// `sysctl OWNER KEY=VALUE`.
     Sysctl(Sysctl<'a>),
+    /// `nat OWNER:IFNAME [random]`.
+    Nat(Nat<'a>),
+    /// `forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT`.
+    Forward(Forward<'a>),
     /// A statement dropped after a syntax error. It keeps the owner part of
-    /// each word, so validation knows which namespaces may have lost an
-    /// address and skips the gateway check there instead of reporting a
-    /// second, misleading error.
-    Broken { owners: Vec<&'a str> },
+    /// each word of what may be a link, so validation knows which namespaces
+    /// may have lost an address or an interface and skips the checks that
+    /// need them all there (gateways, `nat` and `forward` interfaces)
+    /// instead of reporting a second, misleading error. `routes_of` is the
+    /// owner a broken `route` names: it may have lost a route, which a
+    /// `forward` target may need.
+    Broken {
+        owners: Vec<&'a str>,
+        routes_of: Option<&'a str>,
+    },
 }
 
 /// `OWNER[:IFNAME] [CIDR...]`.
@@ -102,4 +112,37 @@ pub(crate) struct Sysctl<'a> {
     pub(crate) value: Name<'a>,
     /// The whole `KEY=VALUE` word.
     pub(crate) span: Span,
+}
+
+/// `OWNER:IFNAME`: an interface of a namespace, as `nat` and `forward`
+/// name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Interface<'a> {
+    pub(crate) owner: Name<'a>,
+    pub(crate) ifname: Name<'a>,
+    /// The whole `OWNER:IFNAME` word.
+    pub(crate) span: Span,
+}
+
+/// `nat OWNER:IFNAME [random]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Nat<'a> {
+    pub(crate) at: Interface<'a>,
+    pub(crate) random: bool,
+}
+
+/// `forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT`. A malformed protocol,
+/// port or target is reported by the parser and left out (`None`), so the
+/// interface is still checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Forward<'a> {
+    pub(crate) at: Interface<'a>,
+    pub(crate) protocol: Option<Protocol>,
+    pub(crate) protocol_span: Span,
+    /// 1 to 65535.
+    pub(crate) port: Option<u16>,
+    pub(crate) port_span: Span,
+    pub(crate) to: Option<SocketAddr>,
+    /// The whole `ADDR:PORT` word.
+    pub(crate) to_span: Span,
 }

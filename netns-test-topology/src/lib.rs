@@ -20,6 +20,8 @@
 //! END -- END [mtu=N]            a veth pair, both ends up
 //! route OWNER DEST via ADDR     DEST is a CIDR or `default`
 //! sysctl OWNER KEY=VALUE        a net.* sysctl in that namespace
+//! nat OWNER:IFNAME [random]     masquerade what OWNER forwards out of IFNAME
+//! forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT   port forwarding (DNAT)
 //! ```
 //!
 //! - `END` is `OWNER[:IFNAME] [CIDR...]`. `OWNER` is a node, a router, a
@@ -58,9 +60,12 @@
 //!   `net.ipv4.conf.eth0.rp_filter`, but not one that holds a dot, since
 //!   the key's dots become `/` in `/proc/sys`). `VALUE` is one non-empty
 //!   word.
+//! - `nat OWNER:IFNAME [random]` and `forward OWNER:IFNAME tcp|udp PORT to
+//!   ADDR:PORT`: see [NAT and port forwarding](#nat-and-port-forwarding).
 //! - Declarations come first in meaning, not in text: a link may name a node
-//!   declared further down. Namespaces and bridges are numbered in order of
-//!   declaration, links, routes and sysctls kept in order of appearance.
+//!   declared further down, and a `forward` a route written further down.
+//!   Namespaces and bridges are numbered in order of declaration, links,
+//!   routes, sysctls, `nat`s and `forward`s kept in order of appearance.
 //!
 //! The three-line walk-through: a node `ns1` whose `eth0` sits on the bridge
 //! `testbr` through the port `ns1-nic`.
@@ -89,7 +94,8 @@
 //! - Nodes, routers and bridges share one set of names: no two alike. A name
 //!   is an ASCII letter followed by ASCII letters, digits, `-` and `_`
 //!   (`ns1`, `client-a`, `r_2`). `host` and the statement words `node`,
-//!   `router`, `bridge`, `route` and `sysctl` are reserved.
+//!   `router`, `bridge`, `route`, `sysctl`, `nat` and `forward` are
+//!   reserved.
 //! - A bridge is an interface of the host namespace, so its name is also at
 //!   most 15 bytes and must not clash with another interface there.
 //! - Interface names follow the kernel: 1 to 15 bytes, no `/`, `:`,
@@ -162,6 +168,65 @@
 //! # Ok::<(), netns_test_topology::TopologyError>(())
 //! ```
 //!
+//! # NAT and port forwarding
+//!
+//! `nat OWNER:IFNAME [random]` masquerades what `OWNER` forwards out of
+//! `IFNAME`, IPv4 and IPv6: the source of each connection becomes the
+//! address of `IFNAME`. With `random`, every connection gets a fully random
+//! source port; without it, source ports are kept where they can be.
+//!
+//! `forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT` sends the connections
+//! (or UDP flows) that arrive on `IFNAME` for `PORT` to `ADDR:PORT` instead
+//! (destination NAT). An IPv6 target is written in brackets:
+//! `to [fd00::2]:80`.
+//!
+//! - `OWNER` is a node, a router or `host`. A bridge is an interface of the
+//!   host: write `nat host:br0`, not `nat br0:...`.
+//! - `IFNAME` is an interface of `OWNER` under its final name: written with
+//!   `:IFNAME` or automatic (`eth0`, `eth1`, ...; see below), and in the host
+//!   also a bridge or a bridge port.
+//! - A `nat` goes out of an interface with an address (IPv6 link-local ones
+//!   do not count): not a bridge port, not an end without addresses. One
+//!   `nat` per interface.
+//! - A `forward` arrives on a routed interface: not a bridge port (what
+//!   arrives there is bridged; write the bridge instead). Both ports are 1 to
+//!   65535. `ADDR` is a host's address (not loopback, multicast, unspecified,
+//!   IPv6 link-local, nor the network or broadcast address of a prefix of
+//!   `OWNER`) that `OWNER` reaches: inside the prefix of one of its addresses
+//!   (the host: including the bridges' addresses; its own addresses
+//!   included), or covered by one of its routes (a prefix that holds it, or
+//!   `default` of its family). No two forwards share `OWNER`, `IFNAME`,
+//!   protocol and port.
+//! - A namespace with a `nat` or a `forward` forwards: unless it is a router
+//!   (which already does), it gets `net.ipv4.ip_forward=1`, and
+//!   `net.ipv6.conf.all.forwarding=1` when one of its `nat`s goes out of an
+//!   interface with an IPv6 address that is not link-local or one of its
+//!   `forward`s goes to an IPv6 target; once per key and namespace, after the
+//!   routers' sysctls and before the user's, so a `sysctl` line can still
+//!   turn them off.
+//!
+//! ```
+//! use netns_test_topology::{NsId, Protocol, Topology};
+//!
+//! let topology: Topology = "
+//!     node isp, web
+//!     host:uplink 192.0.2.2/24 -- isp 192.0.2.1/24
+//!     host 10.0.0.1/24 -- web 10.0.0.2/24     # host:eth0
+//!     nat host:uplink random
+//!     forward host:uplink tcp 8080 to 10.0.0.2:80
+//! "
+//! .parse()?;
+//! let plan = topology.plan();
+//! assert_eq!((plan.nats[0].ns, plan.nats[0].ifname.as_str()), (NsId::HOST, "uplink"));
+//! assert!(plan.nats[0].random);
+//! let forward = &plan.forwards[0];
+//! assert_eq!((forward.protocol, forward.port), (Protocol::Tcp, 8080));
+//! assert_eq!(forward.to, "10.0.0.2:80".parse().unwrap());
+//! let keys: Vec<&str> = plan.sysctls.iter().map(|s| s.key.as_str()).collect();
+//! assert_eq!(keys, ["net.ipv4.ip_forward"]);
+//! # Ok::<(), netns_test_topology::TopologyError>(())
+//! ```
+//!
 //! # Errors
 //!
 //! Every mistake is reported, not only the first: a syntax error drops its
@@ -215,7 +280,8 @@ mod validate;
 pub use cidr::ParseCidrError;
 pub use diagnostic::{Diagnostic, TopologyError};
 pub use plan::{
-    BridgePlan, Cidr, NamespacePlan, NsId, NsKind, Plan, RoutePlan, SysctlPlan, VethEnd, VethPlan,
+    BridgePlan, Cidr, ForwardPlan, NamespacePlan, NatPlan, NsId, NsKind, Plan, Protocol, RoutePlan,
+    SysctlPlan, VethEnd, VethPlan,
 };
 pub use suggest::closest;
 

@@ -1,10 +1,11 @@
 //! The validated topology: names resolved to namespaces and bridges, every
 //! rule checked, no spans. Interface names the user left out are still `None`:
-//! the planner assigns them.
+//! the planner assigns them. A `nat` or `forward` always names its interface,
+//! and validation has checked that name against the final ones.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
-use crate::plan::{Cidr, NsId, NsKind};
+use crate::plan::{Cidr, NsId, NsKind, Protocol};
 
 /// A validated topology.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +20,10 @@ pub(crate) struct Model {
     pub(crate) routes: Vec<Route>,
     /// The user's sysctls, in order of appearance.
     pub(crate) sysctls: Vec<Sysctl>,
+    /// In order of appearance.
+    pub(crate) nats: Vec<Nat>,
+    /// In order of appearance.
+    pub(crate) forwards: Vec<Forward>,
 }
 
 impl Default for Model {
@@ -33,6 +38,8 @@ impl Default for Model {
             links: Vec::new(),
             routes: Vec::new(),
             sysctls: Vec::new(),
+            nats: Vec::new(),
+            forwards: Vec::new(),
         }
     }
 }
@@ -56,6 +63,16 @@ pub(crate) enum Attach {
     Namespace(NsId),
     /// A port of this bridge (index into [`Model::bridges`]), in the host.
     Bridge(usize),
+}
+
+impl Attach {
+    /// The namespace the interface is in (a bridge port's is the host).
+    pub(crate) fn namespace(self) -> NsId {
+        match self {
+            Attach::Namespace(ns) => ns,
+            Attach::Bridge(_) => NsId::HOST,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,4 +103,25 @@ pub(crate) struct Sysctl {
     pub(crate) ns: NsId,
     pub(crate) key: String,
     pub(crate) value: String,
+}
+
+/// `nat OWNER:IFNAME [random]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Nat {
+    pub(crate) ns: NsId,
+    /// The final name of an interface of `ns` with an address.
+    pub(crate) ifname: String,
+    pub(crate) random: bool,
+}
+
+/// `forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Forward {
+    pub(crate) ns: NsId,
+    /// The final name of an interface of `ns`, not a bridge port.
+    pub(crate) ifname: String,
+    pub(crate) protocol: Protocol,
+    pub(crate) port: u16,
+    /// Reachable from `ns`.
+    pub(crate) to: SocketAddr,
 }

@@ -4,7 +4,9 @@
 pub(crate) const MAX_IFNAME: usize = 15;
 
 /// Words that start a statement, so they cannot be names.
-pub(crate) const KEYWORDS: [&str; 5] = ["node", "router", "bridge", "route", "sysctl"];
+pub(crate) const KEYWORDS: [&str; 7] = [
+    "node", "router", "bridge", "route", "sysctl", "nat", "forward",
+];
 
 /// The name of the test body's own namespace.
 pub(crate) const HOST: &str = "host";

@@ -2,11 +2,12 @@
 //!
 //! The runtime applies a plan over netlink in this order: namespaces, bridges,
 //! veth pairs (each end created directly in its namespace), addresses, links up,
-//! routes, sysctls. Every name here is final: the planner has already assigned
-//! automatic interface names and bridge port names.
+//! routes, sysctls. Every name here is final: the planner has already
+//! assigned automatic interface names and bridge port names, and the
+//! interfaces of [`Plan::nats`] and [`Plan::forwards`] are named the same way.
 
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// An address with a prefix length, IPv4 or IPv6 (`10.0.0.1/24`, `fd00::1/64`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,6 +106,70 @@ pub struct SysctlPlan {
     pub value: String,
 }
 
+/// `nat OWNER:IFNAME [random]`: masquerade what `ns` forwards out of
+/// `ifname`, for IPv4 and IPv6.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NatPlan {
+    /// The namespace that masquerades (the planner turns forwarding on there).
+    pub ns: NsId,
+    /// Final name of the outgoing interface, in `ns` (a bridge's name when
+    /// `ns` is the host and the bridge is the way out). Validation
+    /// guarantees it has an address that is not IPv6 link-local; one with
+    /// IPv6 turns IPv6 forwarding on in `ns`.
+    pub ifname: String,
+    /// `random`: fully random source ports for every new flow
+    /// (`NF_NAT_RANGE_PROTO_RANDOM_FULLY`); otherwise ports are kept where
+    /// they can be.
+    pub random: bool,
+}
+
+/// The transport protocol of a `forward`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// `tcp`
+    Tcp,
+    /// `udp`
+    Udp,
+}
+
+impl Protocol {
+    /// The IP protocol number (`IPPROTO_TCP`, `IPPROTO_UDP`).
+    pub fn number(self) -> u8 {
+        match self {
+            Protocol::Tcp => 6,
+            Protocol::Udp => 17,
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+        })
+    }
+}
+
+/// `forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT`: destination NAT of
+/// what arrives on `ifname` for `port`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardPlan {
+    /// The namespace that forwards (the planner turns forwarding on there).
+    pub ns: NsId,
+    /// Final name of the interface the traffic arrives on, in `ns`: a veth
+    /// end or, in the host, a bridge; never a bridge port.
+    pub ifname: String,
+    /// `tcp` or `udp`.
+    pub protocol: Protocol,
+    /// The destination port it arrives for, 1 to 65535.
+    pub port: u16,
+    /// Where it goes instead: validation guarantees `ns` reaches it (on a
+    /// prefix of one of its addresses, or through one of its routes). An
+    /// IPv6 target turns IPv6 forwarding on in `ns`.
+    pub to: SocketAddr,
+}
+
 /// Everything to create, in order. `namespaces[0]` is always the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -116,9 +181,14 @@ pub struct Plan {
     pub links: Vec<VethPlan>,
     /// Routes in order of appearance.
     pub routes: Vec<RoutePlan>,
-    /// Router forwarding sysctls first (in router order), then the user's
-    /// sysctls in order of appearance.
+    /// Router forwarding sysctls first (in router order), then forwarding
+    /// for the namespaces with a `nat` or `forward` (in namespace order),
+    /// then the user's sysctls in order of appearance.
     pub sysctls: Vec<SysctlPlan>,
+    /// `nat` statements in order of appearance.
+    pub nats: Vec<NatPlan>,
+    /// `forward` statements in order of appearance.
+    pub forwards: Vec<ForwardPlan>,
 }
 
 impl Cidr {

@@ -1,46 +1,34 @@
 //! The model to the [`Plan`]: namespace ids, automatic interface names and
-//! bridge port names, router sysctls. It cannot fail: validation has checked
-//! every rule, and automatic names skip every name in use.
+//! bridge port names, forwarding sysctls. It cannot fail: validation has
+//! checked every rule, and automatic names skip every name in use.
 
 use std::collections::HashSet;
 
 use crate::model::{Attach, End, Model};
 use crate::names::MAX_IFNAME;
 use crate::plan::{
-    BridgePlan, NamespacePlan, NsId, NsKind, Plan, RoutePlan, SysctlPlan, VethEnd, VethPlan,
+    BridgePlan, ForwardPlan, NamespacePlan, NatPlan, NsId, NsKind, Plan, RoutePlan, SysctlPlan,
+    VethEnd, VethPlan,
 };
+use crate::special::is_link_local;
 
 /// The sysctls that make a router forward, in this order.
 pub(crate) const FORWARDING: [&str; 2] = ["net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"];
 
 pub(crate) fn plan(model: Model) -> Plan {
-    let mut names = Names::new(&model);
-    let links = model
-        .links
-        .iter()
-        .map(|link| {
-            let a = names.end(&link.a, &model);
-            let b = names.end(&link.b, &model);
-            VethPlan {
-                a,
-                b,
-                mtu: link.mtu,
-            }
-        })
-        .collect();
-    let forwarding = model
+    let links = links(&model);
+    let routers = model
         .namespaces
         .iter()
         .enumerate()
         .filter(|(_, ns)| ns.kind == NsKind::Router)
-        .flat_map(|(i, _)| {
-            FORWARDING.map(|key| SysctlPlan {
-                ns: NsId(i),
-                key: key.to_owned(),
-                value: "1".to_owned(),
-            })
-        });
-    let sysctls = forwarding
+        .flat_map(|(i, _)| FORWARDING.map(|key| forwarding(NsId(i), key)));
+    let translators = (0..model.namespaces.len())
+        .map(NsId)
+        .filter(|&ns| model.namespaces.get(ns.0).map(|n| n.kind) != Some(NsKind::Router))
+        .flat_map(|ns| translator_forwarding(ns, &model, &links));
+    let sysctls = routers
+        .chain(translators)
         .chain(model.sysctls.iter().map(|s| SysctlPlan {
             ns: s.ns,
             key: s.key.clone(),
@@ -75,7 +63,99 @@ pub(crate) fn plan(model: Model) -> Plan {
             })
             .collect(),
         sysctls,
+        nats: model
+            .nats
+            .iter()
+            .map(|n| NatPlan {
+                ns: n.ns,
+                ifname: n.ifname.clone(),
+                random: n.random,
+            })
+            .collect(),
+        forwards: model
+            .forwards
+            .iter()
+            .map(|f| ForwardPlan {
+                ns: f.ns,
+                ifname: f.ifname.clone(),
+                protocol: f.protocol,
+                port: f.port,
+                to: f.to,
+            })
+            .collect(),
     }
+}
+
+/// The veth pairs with their final interface names. Validation asks for
+/// them too, to check the interface a `nat` or `forward` names against the
+/// names the planner will give.
+pub(crate) fn links(model: &Model) -> Vec<VethPlan> {
+    let mut names = Names::new(model);
+    model
+        .links
+        .iter()
+        .map(|link| {
+            let a = names.end(&link.a, model);
+            let b = names.end(&link.b, model);
+            VethPlan {
+                a,
+                b,
+                mtu: link.mtu,
+            }
+        })
+        .collect()
+}
+
+/// `KEY=1` in `ns`.
+fn forwarding(ns: NsId, key: &str) -> SysctlPlan {
+    SysctlPlan {
+        ns,
+        key: key.to_owned(),
+        value: "1".to_owned(),
+    }
+}
+
+/// The forwarding sysctls a namespace with a `nat` or `forward` needs:
+/// IPv4 always, IPv6 when a `nat` goes out of an interface with an IPv6
+/// address (link-local ones aside) or a `forward` goes to an IPv6 target.
+fn translator_forwarding(ns: NsId, model: &Model, links: &[VethPlan]) -> Vec<SysctlPlan> {
+    let nats = model.nats.iter().filter(|n| n.ns == ns);
+    let forwards = model.forwards.iter().filter(|f| f.ns == ns);
+    if nats.clone().next().is_none() && forwards.clone().next().is_none() {
+        return Vec::new();
+    }
+    let ipv6 = forwards.clone().any(|f| f.to.is_ipv6())
+        || nats.clone().any(|n| {
+            interface_addrs(ns, &n.ifname, model, links)
+                .any(|a| a.addr.is_ipv6() && !is_link_local(a.addr))
+        });
+    let [ipv4_key, ipv6_key] = FORWARDING;
+    let mut sysctls = vec![forwarding(ns, ipv4_key)];
+    if ipv6 {
+        sysctls.push(forwarding(ns, ipv6_key));
+    }
+    sysctls
+}
+
+/// The addresses of the interface `ifname` of `ns`: a veth end, or in the
+/// host a bridge.
+fn interface_addrs<'m>(
+    ns: NsId,
+    ifname: &'m str,
+    model: &'m Model,
+    links: &'m [VethPlan],
+) -> impl Iterator<Item = &'m crate::plan::Cidr> + Clone + 'm {
+    let ends = links
+        .iter()
+        .flat_map(|l| [&l.a, &l.b])
+        .filter(move |e| e.ns == ns && e.ifname == ifname)
+        .flat_map(|e| &e.addrs);
+    let bridges = model
+        .bridges
+        .iter()
+        .filter(move |b| ns == NsId::HOST && b.name == ifname)
+        .flat_map(|b| &b.addrs);
+    ends.chain(bridges)
 }
 
 /// Interface names in use per namespace, and the counters of the automatic

@@ -6,6 +6,7 @@
 
 mod declaration;
 mod link;
+mod nat;
 mod route;
 mod sysctl;
 
@@ -21,7 +22,18 @@ use crate::ParseCidrError;
 /// One line per statement, for help texts.
 const STATEMENTS: &str = "`node NAME[, NAME...]`, `router NAME[, NAME...]`, \
                           `bridge NAME [CIDR...]`, `END -- END [mtu=N]`, \
-                          `route OWNER DEST via ADDR` and `sysctl OWNER KEY=VALUE`";
+                          `route OWNER DEST via ADDR`, `sysctl OWNER KEY=VALUE`, \
+                          `nat OWNER:IFNAME [random]` and \
+                          `forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT`";
+
+/// Words other tools use for a statement of ours, and that statement.
+const ALIASES: [(&str, &str); 5] = [
+    ("masquerade", "nat"),
+    ("snat", "nat"),
+    ("dnat", "forward"),
+    ("port-forward", "forward"),
+    ("portforward", "forward"),
+];
 
 /// Parses every statement; returns the tree and the syntax errors.
 pub(crate) fn parse<'a>(statements: &[Vec<Token<'a>>]) -> (Vec<Statement<'a>>, Vec<Error>) {
@@ -52,6 +64,8 @@ impl Parser {
                 "bridge" => self.bridge(first, rest),
                 "route" => self.route(first, rest),
                 "sysctl" => self.sysctl(first, rest),
+                "nat" => self.nat(first, rest),
+                "forward" => self.forward(first, rest),
                 _ if tokens.iter().any(|t| t.is_word("--")) => self.link(tokens),
                 _ => {
                     self.unknown_statement(first, tokens);
@@ -60,16 +74,21 @@ impl Parser {
             },
         };
         parsed.unwrap_or_else(|| {
-            // Only a link (or what may be a misspelt one) adds addresses.
-            let declared_kind = tokens.first().is_some_and(|t| {
-                matches!(t.text, "node" | "router" | "bridge" | "route" | "sysctl")
-            });
-            let owners = if declared_kind {
+            // Only a link (or what may be a misspelt one) adds addresses and
+            // interfaces; only a route adds routes.
+            let keyword = tokens.first().map(|t| t.text);
+            let owners = if keyword.is_some_and(|k| KEYWORDS.contains(&k)) {
                 Vec::new()
             } else {
                 owners_mentioned(tokens)
             };
-            Statement::Broken { owners }
+            let routes_of = match (keyword, tokens.get(1)) {
+                (Some("route"), Some(owner)) if owner.kind == TokenKind::Word => {
+                    owner.text.split(':').next()
+                }
+                _ => None,
+            };
+            Statement::Broken { owners, routes_of }
         })
     }
 
@@ -90,6 +109,11 @@ impl Parser {
                 "to write a link, put spaces around `--`: `{}`. ",
                 glued.text.replacen("--", " -- ", 1)
             )
+        } else if let Some(&(_, keyword)) = ALIASES
+            .iter()
+            .find(|(alias, _)| alias.eq_ignore_ascii_case(first.text))
+        {
+            format!("did you mean `{keyword}`? ")
         } else if let Some(keyword) = closest(first.text, KEYWORDS) {
             format!("did you mean `{keyword}`? ")
         } else if first.text.contains(':') || tokens.len() > 1 {

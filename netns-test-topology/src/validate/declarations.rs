@@ -26,6 +26,8 @@ impl<'a> Validator<'a> {
         });
         self.ns_addrs.push(Vec::new());
         self.incomplete.push(false);
+        self.lost_interfaces.push(false);
+        self.lost_routes.push(false);
         self.add(name, Owner::Namespace(id, kind));
     }
 

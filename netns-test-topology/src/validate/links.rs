@@ -68,8 +68,19 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        let (Some(a), Some(b)) = (a, b) else { return };
+        let (a, b) = match (a, b) {
+            (Some(a), Some(b)) => (a, b),
+            (a, b) => {
+                // The end that resolved is not created: its namespace lacks
+                // an interface the text gave it.
+                for end in a.iter().chain(b.iter()) {
+                    self.lose_interfaces(end.attach.namespace());
+                }
+                return;
+            }
+        };
         if a.attach == b.attach && link.a.owner.text != HOST {
+            self.lose_interfaces(a.attach.namespace());
             self.self_link(link);
             return;
         }
@@ -121,6 +132,10 @@ impl<'a> Validator<'a> {
             self.note_addresses(&end.addrs);
             return None;
         };
+        if end.ifname.is_some() && ifname.is_none() {
+            // It gets an automatic name instead of the one written.
+            self.lose_interfaces(attach.namespace());
+        }
         match attach {
             Attach::Bridge(bridge) => {
                 let bridge_name = self

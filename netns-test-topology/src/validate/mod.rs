@@ -7,12 +7,14 @@
 //! "incomplete": the gateway check is skipped there, since an address it
 //! needs may be on the line that failed. A link end whose owner is a typo
 //! makes the namespace it is likely a typo of incomplete, for the same
-//! reason.
+//! reason. `nat` and `forward` are checked last, against the final interface
+//! names and every route.
 
 mod addresses;
 mod declarations;
 mod interfaces;
 mod links;
+mod nat;
 mod owners;
 mod routes;
 mod segments;
@@ -47,7 +49,10 @@ pub(crate) fn validate<'a>(src: &'a str, tree: &[Statement<'a>]) -> (Model, Vec<
     for statement in tree {
         match statement {
             Statement::Link(link) => validator.link(link),
-            Statement::Broken { owners } => validator.taint(owners),
+            Statement::Broken { owners, routes_of } => {
+                validator.taint(owners);
+                validator.lose_routes(*routes_of);
+            }
             _ => {}
         }
     }
@@ -58,6 +63,15 @@ pub(crate) fn validate<'a>(src: &'a str, tree: &[Statement<'a>]) -> (Model, Vec<
         match statement {
             Statement::Route(route) => validator.route(route),
             Statement::Sysctl(sysctl) => validator.sysctl(sysctl),
+            _ => {}
+        }
+    }
+    let interfaces = validator.interfaces();
+    let mut seen = nat::Translations::default();
+    for statement in tree {
+        match statement {
+            Statement::Nat(nat) => validator.nat(nat, &interfaces, &mut seen),
+            Statement::Forward(forward) => validator.forward(forward, &interfaces, &mut seen),
             _ => {}
         }
     }
@@ -106,6 +120,11 @@ struct Validator<'a> {
     ns_addrs: Vec<Vec<Cidr>>,
     /// Per namespace, whether a statement naming it failed to parse.
     incomplete: Vec<bool>,
+    /// Per namespace, whether a link end in it was dropped after an error
+    /// (or lost its written name), so its interfaces may not all be known.
+    lost_interfaces: Vec<bool>,
+    /// Per namespace, whether a `route` naming it failed to parse.
+    lost_routes: Vec<bool>,
     /// Interface names the user wrote, checked once all are known.
     claims: Vec<Claim<'a>>,
     /// Every address written outside bridge ports, checked once all are known.
@@ -132,6 +151,8 @@ impl<'a> Validator<'a> {
             index: HashMap::new(),
             ns_addrs: vec![Vec::new()],
             incomplete: vec![false],
+            lost_interfaces: vec![false],
+            lost_routes: vec![false],
             claims: Vec::new(),
             addresses: Vec::new(),
             routes: HashMap::new(),
@@ -165,6 +186,24 @@ impl<'a> Validator<'a> {
             if let Some(owner) = self.lookup(owner).or_else(|| self.guess(owner)) {
                 self.taint_owner(owner);
             }
+        }
+    }
+
+    /// Marks the namespace a `route` that failed to parse names (or the one
+    /// it is a likely typo of) as one that may have lost a route.
+    fn lose_routes(&mut self, owner: Option<&str>) {
+        let owner = owner.and_then(|o| self.lookup(o).or_else(|| self.guess(o)));
+        if let Some(Owner::Namespace(ns, _)) = owner {
+            if let Some(flag) = self.lost_routes.get_mut(ns.0) {
+                *flag = true;
+            }
+        }
+    }
+
+    /// Marks `ns` as one whose interfaces may not all be known.
+    fn lose_interfaces(&mut self, ns: NsId) {
+        if let Some(flag) = self.lost_interfaces.get_mut(ns.0) {
+            *flag = true;
         }
     }
 

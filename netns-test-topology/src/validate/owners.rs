@@ -1,4 +1,5 @@
-//! Resolving the owner named by a link end, a route or a sysctl.
+//! Resolving the owner named by a link end, a route, a sysctl, a `nat` or a
+//! `forward`.
 
 use super::{Owner, Validator};
 use crate::ast::Name;
@@ -70,7 +71,7 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn unknown_owner(&mut self, name: &Name<'_>, bridges_too: bool) {
+    pub(super) fn unknown_owner(&mut self, name: &Name<'_>, bridges_too: bool) {
         let known: Vec<&str> = self
             .declared
             .iter()

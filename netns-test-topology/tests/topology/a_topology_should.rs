@@ -53,6 +53,8 @@ fn plan_the_three_line_walk_through() {
             }],
             routes: vec![],
             sysctls: vec![],
+            nats: vec![],
+            forwards: vec![],
         }
     );
 }

@@ -2,7 +2,9 @@
 //! text, the exact error for every rule, and no panic on any input.
 
 mod a_bridge_should;
+mod a_forward_should;
 mod a_link_should;
+mod a_nat_should;
 mod a_node_should;
 mod a_route_should;
 mod a_sysctl_should;

@@ -18,7 +18,7 @@ error: unknown statement `switch`
 1 | switch sw0
   | ^^^^^^ not a statement
   |
-  = help: if this is a link, put `--` between its two ends. The statements are `node NAME[, NAME...]`, `router NAME[, NAME...]`, `bridge NAME [CIDR...]`, `END -- END [mtu=N]`, `route OWNER DEST via ADDR` and `sysctl OWNER KEY=VALUE`"
+  = help: if this is a link, put `--` between its two ends. The statements are `node NAME[, NAME...]`, `router NAME[, NAME...]`, `bridge NAME [CIDR...]`, `END -- END [mtu=N]`, `route OWNER DEST via ADDR`, `sysctl OWNER KEY=VALUE`, `nat OWNER:IFNAME [random]` and `forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT`"
     );
 }
 
@@ -83,6 +83,23 @@ const VOCABULARY: &[&str] = &[
     "bridge",
     "route",
     "sysctl",
+    "nat",
+    "forward",
+    "random",
+    "tcp",
+    "udp",
+    "to",
+    "80",
+    "0",
+    "65536",
+    "10.0.0.2:80",
+    "[fd00::2]:80",
+    "fd00::2:80",
+    "10.0.0.2:0",
+    "[10.0.0.2]:80",
+    "host:br",
+    "br:p",
+    "host:eth1",
     "host",
     "via",
     "default",
@@ -167,6 +184,9 @@ const VALID: &[&str] = &[
      route a default via 10.0.1.1\nroute b 10.0.1.0/24 via 10.0.2.1\nsysctl r net.ipv4.ip_forward=1",
     "bridge br0 10.0.0.1/24\nnode a, b, c\na 10.0.0.2/24 -- br0\nb 10.0.0.3/24 -- br0:uplink\nc -- br0\n\
      host 10.9.0.1/24 -- c 10.9.0.2/24\nroute c default via 10.9.0.1\nroute host 10.1.0.0/16 via 10.0.0.2",
+    "node a, b\nbridge br 10.1.0.1/24 fd01::1/64\na 10.0.0.1/24 -- host:up 10.0.0.2/24 fd00::2/64\n\
+     b 10.1.0.2/24 -- br\nnat host:up random\nnat host:br\nforward host:up tcp 80 to 10.1.0.2:80\n\
+     forward host:up udp 53 to [fd01::2]:53\nroute b default via 10.1.0.1",
 ];
 
 /// Parses `src`, failing with the input if it panics, and checks what a
@@ -220,6 +240,41 @@ fn check(src: &str) -> bool {
             seen.insert((end.ns.0, name.clone())),
             "{src:?}: {name} twice"
         );
+    }
+    let interfaces: HashSet<(usize, &str)> = plan
+        .links
+        .iter()
+        .flat_map(|l| [&l.a, &l.b])
+        .map(|e| (e.ns.0, e.ifname.as_str()))
+        .chain(plan.bridges.iter().map(|b| (0, b.name.as_str())))
+        .collect();
+    let mut masqueraded = HashSet::new();
+    for nat in &plan.nats {
+        let at = (nat.ns.0, nat.ifname.as_str());
+        assert!(interfaces.contains(&at), "{src:?}: nat on {at:?}");
+        assert!(masqueraded.insert(at), "{src:?}: two nats on {at:?}");
+    }
+    let mut forwarded = HashSet::new();
+    for forward in &plan.forwards {
+        let at = (forward.ns.0, forward.ifname.as_str());
+        assert!(interfaces.contains(&at), "{src:?}: forward on {at:?}");
+        assert!(forward.port > 0 && forward.to.port() > 0, "{src:?}");
+        assert!(
+            forwarded.insert((at, forward.protocol, forward.port)),
+            "{src:?}: {forward:?} twice"
+        );
+    }
+    for ns in plan
+        .nats
+        .iter()
+        .map(|n| n.ns)
+        .chain(plan.forwards.iter().map(|f| f.ns))
+    {
+        let on = plan
+            .sysctls
+            .iter()
+            .any(|s| s.ns == ns && s.key == "net.ipv4.ip_forward");
+        assert!(on, "{src:?}: no forwarding in {ns:?}");
     }
     true
 }

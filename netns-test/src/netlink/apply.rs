@@ -578,6 +578,8 @@ mod tests {
             }],
             routes: vec![],
             sysctls: vec![],
+            nats: vec![],
+            forwards: vec![],
         }
     }
 
