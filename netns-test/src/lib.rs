@@ -36,6 +36,7 @@
 
 mod net;
 mod netlink;
+mod nftables;
 mod ping;
 mod sandbox;
 mod sock_diag;

@@ -15,6 +15,7 @@ pub use node::Node;
 use routes::Route;
 
 use crate::netlink::{self, Netlink};
+use crate::nftables;
 use crate::sandbox::ns;
 
 /// The network a test asked for: the host namespace (where the test body
@@ -132,13 +133,30 @@ pub(crate) struct BuildTimes {
     pub(crate) namespaces: Duration,
     /// Links, addresses, the wait for readiness, routes.
     pub(crate) apply: Duration,
-    /// Sysctls.
+    /// Sysctls, then the nf_tables rules of `nat` and `forward`.
     pub(crate) sysctls: Duration,
 }
 
+/// Why [`build`] failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BuildError {
+    /// A step failed; the message names it.
+    Failed(String),
+    /// The kernel lacks what the topology needs; the message names the
+    /// kernel option and the fix.
+    Unsupported(String),
+}
+
+impl From<String> for BuildError {
+    fn from(message: String) -> BuildError {
+        BuildError::Failed(message)
+    }
+}
+
 /// Builds the network of `plan` from the host namespace (the calling
-/// thread's): namespaces, links, addresses, routes, sysctls; everything up.
-pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, String> {
+/// thread's): namespaces, links, addresses, routes, sysctls, NAT rules;
+/// everything up and in effect.
+pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, BuildError> {
     let started = Instant::now();
     ns::prepare_current().map_err(|e| format!("prepare the host namespace: {e}"))?;
     let host_fd = ns::current().map_err(|e| format!("open the host namespace: {e}"))?;
@@ -166,6 +184,9 @@ pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, String> 
             ns::write_sysctls(fd.as_fd(), &sysctls)
                 .map_err(|e| format!("in `{}`: {e}", plan.namespaces[i].name))?;
         }
+    }
+    for (i, fd) in fds.iter().enumerate() {
+        apply_nat(plan, NsId(i), fd.as_fd())?;
     }
     times.sysctls = applied.elapsed();
     let network = Arc::new(
@@ -200,6 +221,23 @@ pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, String> 
         })
         .collect();
     Ok(Net { nodes })
+}
+
+/// Puts the `nat` and `forward` statements of namespace `ns` in effect: its
+/// nf_tables ruleset, made on a thread inside it.
+fn apply_nat(plan: &Plan, ns: NsId, netns: std::os::fd::BorrowedFd<'_>) -> Result<(), BuildError> {
+    let nats: Vec<_> = plan.nats.iter().filter(|n| n.ns == ns).collect();
+    let forwards: Vec<_> = plan.forwards.iter().filter(|f| f.ns == ns).collect();
+    if nats.is_empty() && forwards.is_empty() {
+        return Ok(());
+    }
+    let name = &plan.namespaces[ns.0].name;
+    ns::run_in(netns, name, || nftables::apply(name, &nats, &forwards))
+        .map_err(|e| BuildError::Failed(format!("in `{name}`: enter it for nf_tables: {e}")))?
+        .map_err(|e| match e.missing() {
+            Some(_) => BuildError::Unsupported(e.to_string()),
+            None => BuildError::Failed(e.to_string()),
+        })
 }
 
 /// The addresses the topology gives namespace `ns`, with their interface:

@@ -520,7 +520,7 @@ pub(crate) const fn align4(len: usize) -> usize {
 
 /// Decodes an `NLMSG_ERROR` payload: the (negative) errno, 0 for an ack,
 /// and the extended-ack message if the kernel sent one.
-fn parse_error(flags: u16, payload: &[u8]) -> Result<(i32, Option<String>), String> {
+pub(crate) fn parse_error(flags: u16, payload: &[u8]) -> Result<(i32, Option<String>), String> {
     let code = read_i32(payload).ok_or("NLMSG_ERROR shorter than its error code")?;
     if flags & NLM_F_ACK_TLVS == 0 {
         return Ok((code, None));

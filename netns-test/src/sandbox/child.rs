@@ -17,7 +17,7 @@ use super::ns;
 use super::outcome::Message;
 use super::{hosts, signals, spawn};
 use crate::__private::TestDef;
-use crate::net::{self, Net};
+use crate::net::{self, BuildError, Net};
 
 /// The outcome pipe, shared by the test thread and the watchdog. The first
 /// to report a final result wins; the other stays silent. Only the process
@@ -126,12 +126,18 @@ fn run_test(
     started: Instant,
     times: &mut Times,
 ) -> Result<(), ()> {
-    let setup = check_isolated(parent_netns).and_then(|()| build(def, &mut times.build));
+    let setup = check_isolated(parent_netns)
+        .map_err(BuildError::Failed)
+        .and_then(|()| build(def, &mut times.build));
     times.setup = started.elapsed();
     let net = match setup {
         Ok(net) => net,
-        Err(e) => {
+        Err(BuildError::Failed(e)) => {
             lock(reporter).finish(&[Message::SetupFailed(e)]);
+            return Err(());
+        }
+        Err(BuildError::Unsupported(e)) => {
+            lock(reporter).finish(&[Message::Unsupported(e)]);
             return Err(());
         }
     };
@@ -177,7 +183,7 @@ fn lock(reporter: &Mutex<Reporter>) -> std::sync::MutexGuard<'_, Reporter> {
 }
 
 /// Parses the topology (already validated at compile time) and builds it.
-fn build(def: &TestDef, times: &mut net::BuildTimes) -> Result<Net, String> {
+fn build(def: &TestDef, times: &mut net::BuildTimes) -> Result<Net, BuildError> {
     let started = Instant::now();
     let topology = Topology::from_str(def.topology).map_err(|e| e.to_string())?;
     times.parse = started.elapsed();

@@ -20,6 +20,10 @@ pub(crate) enum Message {
     Returned(String),
     /// Building the network failed before the body ran.
     SetupFailed(String),
+    /// The kernel lacks what the topology needs (nf_tables NAT for `nat`
+    /// and `forward`): the cause and its fix. The test fails, or is
+    /// skipped under `NETNS_TEST_UNSUPPORTED=skip`.
+    Unsupported(String),
     /// The test ran longer than its timeout, in milliseconds.
     TimedOut(u64),
     /// The state of the network at the moment of failure.
@@ -38,6 +42,7 @@ const SETUP_FAILED: u8 = 5;
 const TIMED_OUT: u8 = 6;
 const NETWORK_STATE: u8 = 7;
 const FOREIGN: u8 = 8;
+const UNSUPPORTED: u8 = 9;
 
 impl Message {
     /// The frame for this message.
@@ -48,6 +53,7 @@ impl Message {
             Message::Panicked(s) => (PANICKED, s.as_bytes()),
             Message::Returned(s) => (RETURNED, s.as_bytes()),
             Message::SetupFailed(s) => (SETUP_FAILED, s.as_bytes()),
+            Message::Unsupported(s) => (UNSUPPORTED, s.as_bytes()),
             Message::TimedOut(ms) => {
                 return frame(TIMED_OUT, &ms.to_le_bytes());
             }
@@ -92,6 +98,7 @@ pub(crate) fn decode(mut bytes: &[u8]) -> Vec<Message> {
             PANICKED => Message::Panicked(text()),
             RETURNED => Message::Returned(text()),
             SETUP_FAILED => Message::SetupFailed(text()),
+            UNSUPPORTED => Message::Unsupported(text()),
             TIMED_OUT => {
                 let mut ms = [0u8; 8];
                 if payload.len() == 8 {
@@ -129,6 +136,7 @@ mod outcome_should {
             Message::TimedOut(1500),
             Message::NetworkState("ns1:\n  lo UP".into()),
             Message::Foreign(7),
+            Message::Unsupported("CONFIG_NFT_MASQ is not set".into()),
         ];
         let bytes: Vec<u8> = all.iter().flat_map(Message::encode).collect();
         assert_eq!(decode(&bytes), all);

@@ -45,11 +45,26 @@ pub(crate) fn run(def: &'static TestDef, name: &str, body: Body) {
         Ok(probe::Gate::Skip) => return skip(def),
         Err(diagnosis) => (Verdict::Failed(diagnosis), None),
     };
+    let verdict = match verdict {
+        Verdict::Unsupported(why) => match probe::skip_requested() {
+            Ok(true) => {
+                probe::warn_skipped_for(name, &why);
+                return skip(def);
+            }
+            Ok(false) => Verdict::Failed(format!(
+                "netns-test: `{name}` cannot run on this kernel: {why}\n  (set \
+                 {}=skip to skip such tests with a warning)",
+                probe::UNSUPPORTED
+            )),
+            Err(bad) => Verdict::Failed(bad),
+        },
+        other => other,
+    };
     let state = state
         .map(|s| format!("\nnetwork state at the moment of failure:\n{s}"))
         .unwrap_or_default();
     match verdict {
-        Verdict::Passed => {}
+        Verdict::Passed | Verdict::Unsupported(_) => {}
         Verdict::BodyPanicked(message) => {
             // The body's panic was printed by the child, at the user's line;
             // the state follows it. Unwinding with the body's message alone
@@ -573,6 +588,8 @@ enum Verdict {
     BodyPanicked(String),
     /// Anything else, with the reason.
     Failed(String),
+    /// The kernel lacks what the topology needs, with the cause and fix.
+    Unsupported(String),
 }
 
 /// Turns what was collected into the test's verdict and, on failure, the
@@ -634,6 +651,7 @@ fn verdict(
             ),
         },
         Some(Message::Panicked(msg)) => return (Verdict::BodyPanicked(msg.clone()), state),
+        Some(Message::Unsupported(why)) => return (Verdict::Unsupported(why.clone()), None),
         Some(Message::Returned(err)) => err.clone(),
         Some(Message::SetupFailed(err)) => {
             format!("netns-test: could not build the network for `{name}`: {err}")

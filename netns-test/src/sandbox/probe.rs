@@ -125,6 +125,21 @@ pub(crate) fn warn_skipped(test_name: &str, why: &Unsupported) {
     let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
+/// Writes the one-line skip warning for `test_name`, which needs what the
+/// kernel lacks (`why`: the failed step, then the cause and fix on lines of
+/// their own), as [`warn_skipped`] does.
+pub(crate) fn warn_skipped_for(test_name: &str, why: &str) {
+    let first = why.lines().next().unwrap_or(why);
+    let cause = why
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("cause: "))
+        .unwrap_or("the kernel lacks a feature its topology needs");
+    let line = format!(
+        "netns-test: SKIPPED {test_name}: {cause} ({first}); unset {UNSUPPORTED} to see the fix\n"
+    );
+    let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
 fn skip_line(test_name: &str, why: &Unsupported) -> String {
     format!(
         "netns-test: SKIPPED {test_name}: {} failed with {}; set up namespaces (see the \
