@@ -28,6 +28,23 @@ fn fixture_should_panic_needs_namespaces() {
     panic!("the body's own 4711");
 }
 
+/// The NAT fixture's libtest name.
+const NAT_FIXTURE: &str = "fixture_nat_needs_nf_tables";
+
+#[netns_test(topology = "
+    node inside, outside
+    inside:eth0 10.0.0.2/24 -- host:eth0 10.0.0.1/24
+    host:uplink 192.0.2.1/24 -- outside:eth0 192.0.2.2/24
+    route inside default via 10.0.0.1
+    nat host:uplink
+")]
+#[ignore = "fixture: run by the environment tests"]
+fn fixture_nat_needs_nf_tables(net: &netns_test::Net) {
+    net.node("inside")
+        .ping("192.0.2.2".parse().unwrap())
+        .expect("inside -> outside through the NAT");
+}
+
 /// `EPERM`, as Docker's default seccomp profile answers `clone(CLONE_NEWUSER)`.
 const EPERM: u32 = 1;
 /// `ENOSPC`, as the kernel answers when `user.max_user_namespaces` is 0 or
@@ -68,6 +85,21 @@ fn run_named_fixture(
     cmd.output().expect("run the fixture")
 }
 
+/// Runs fixture `name` under a filter that makes `socket(AF_NETLINK, _,
+/// NETLINK_NETFILTER)` fail with `EPROTONOSUPPORT`, as a kernel without
+/// `CONFIG_NETFILTER_NETLINK` answers.
+fn run_without_nf_tables(name: &str, unsupported: Option<&str>) -> Output {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let mut cmd = Command::new(exe);
+    cmd.args([name, "--exact", "--include-ignored", "--color=never"]);
+    match unsupported {
+        Some(value) => cmd.env("NETNS_TEST_UNSUPPORTED", value),
+        None => cmd.env_remove("NETNS_TEST_UNSUPPORTED"),
+    };
+    seccomp::refuse_nf_tables(&mut cmd);
+    cmd.output().expect("run the fixture")
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -85,6 +117,57 @@ fn assert_says(out: &Output, parts: &[&str]) {
             "expected {part:?} in the fixture's output:\n{all}"
         );
     }
+}
+
+#[test]
+fn a_kernel_without_nf_tables_fails_a_nat_test_with_the_option_and_the_fix() {
+    let out = run_without_nf_tables(NAT_FIXTURE, None);
+    assert!(
+        !out.status.success(),
+        "the fixture passed:\n{}",
+        stdout(&out)
+    );
+    assert_says(
+        &out,
+        &[
+            "netns-test: `fixture_nat_needs_nf_tables` cannot run on this kernel: in `host`: \
+             open a NETLINK_NETFILTER socket failed with EPROTONOSUPPORT",
+            "cause: this kernel has no nf_tables NAT: CONFIG_NETFILTER_NETLINK is not set",
+            "fix: load its module on the machine as root (`modprobe nfnetlink`",
+            "NETNS_TEST_UNSUPPORTED=skip",
+            "1 failed",
+        ],
+    );
+}
+
+#[test]
+fn a_kernel_without_nf_tables_skips_a_nat_test_when_asked_to() {
+    let out = run_without_nf_tables(NAT_FIXTURE, Some("skip"));
+    assert!(
+        out.status.success(),
+        "the fixture failed:\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_says(
+        &out,
+        &[
+            "netns-test: SKIPPED fixture_nat_needs_nf_tables: this kernel has no nf_tables NAT: \
+             CONFIG_NETFILTER_NETLINK is not set",
+            "1 passed",
+        ],
+    );
+}
+
+#[test]
+fn a_kernel_without_nf_tables_still_runs_tests_without_nat() {
+    let out = run_without_nf_tables(FIXTURE, None);
+    assert!(
+        out.status.success(),
+        "a test without `nat` failed where only nf_tables is missing:\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -231,10 +314,12 @@ fn without_a_filter_the_fixture_passes() {
     );
 }
 
-/// A hand-written classic-BPF seccomp filter: `clone` and `unshare` with
-/// `CLONE_NEWUSER` fail with a chosen errno, `clone3` with `ENOSYS` (so that
-/// the C library falls back to `clone`, whose flags a filter can read), and
-/// everything else is allowed.
+/// Hand-written classic-BPF seccomp filters. One refuses user namespaces:
+/// `clone` and `unshare` with `CLONE_NEWUSER` fail with a chosen errno,
+/// `clone3` with `ENOSYS` (so that the C library falls back to `clone`,
+/// whose flags a filter can read). The other refuses nf_tables:
+/// `socket(AF_NETLINK, _, NETLINK_NETFILTER)` fails with
+/// `EPROTONOSUPPORT`. Everything else is allowed.
 mod seccomp {
     #![allow(unsafe_code)]
 
@@ -269,6 +354,14 @@ mod seccomp {
     const ARG0_LOW: u32 = 16;
     #[cfg(target_endian = "big")]
     const ARG0_LOW: u32 = 20;
+    /// The low 32 bits of `args[2]`: the protocol of `socket`.
+    #[cfg(target_endian = "little")]
+    const ARG2_LOW: u32 = 32;
+    #[cfg(target_endian = "big")]
+    const ARG2_LOW: u32 = 36;
+    const AF_NETLINK: u32 = 16;
+    const NETLINK_NETFILTER: u32 = 12;
+    const EPROTONOSUPPORT: u32 = 93;
 
     #[cfg(target_arch = "x86_64")]
     mod arch {
@@ -276,6 +369,7 @@ mod seccomp {
         pub const SYS_CLONE: u32 = 56;
         pub const SYS_UNSHARE: u32 = 272;
         pub const SYS_CLONE3: u32 = 435;
+        pub const SYS_SOCKET: u32 = 41;
     }
     #[cfg(target_arch = "aarch64")]
     mod arch {
@@ -283,6 +377,7 @@ mod seccomp {
         pub const SYS_CLONE: u32 = 220;
         pub const SYS_UNSHARE: u32 = 97;
         pub const SYS_CLONE3: u32 = 435;
+        pub const SYS_SOCKET: u32 = 198;
     }
 
     /// `struct sock_filter`.
@@ -323,9 +418,34 @@ mod seccomp {
         ]
     }
 
-    /// Makes `cmd`'s process install the filter before it execs.
+    /// The program refusing nf_tables sockets.
+    fn no_nf_tables() -> Vec<SockFilter> {
+        vec![
+            /* 0 */ op(LD_W_ABS, 0, 0, ARCH),
+            /* 1 */ op(JEQ_K, 0, 7, arch::AUDIT_ARCH), // another ABI: 9, allow
+            /* 2 */ op(LD_W_ABS, 0, 0, NR),
+            /* 3 */ op(JEQ_K, 0, 5, arch::SYS_SOCKET), // else 9, allow
+            /* 4 */ op(LD_W_ABS, 0, 0, ARG0_LOW),
+            /* 5 */ op(JEQ_K, 0, 3, AF_NETLINK), // else 9, allow
+            /* 6 */ op(LD_W_ABS, 0, 0, ARG2_LOW),
+            /* 7 */ op(JEQ_K, 0, 1, NETLINK_NETFILTER), // else 9, allow
+            /* 8 */ op(RET_K, 0, 0, SECCOMP_RET_ERRNO | EPROTONOSUPPORT),
+            /* 9 */ op(RET_K, 0, 0, SECCOMP_RET_ALLOW),
+        ]
+    }
+
+    /// Makes `cmd`'s process refuse new user namespaces with `errno`.
     pub(super) fn refuse_user_namespaces(cmd: &mut Command, errno: u32) {
-        let program = program(errno);
+        install(cmd, program(errno));
+    }
+
+    /// Makes `cmd`'s process refuse nf_tables sockets.
+    pub(super) fn refuse_nf_tables(cmd: &mut Command) {
+        install(cmd, no_nf_tables());
+    }
+
+    /// Makes `cmd`'s process install `program` before it execs.
+    fn install(cmd: &mut Command, program: Vec<SockFilter>) {
         // SAFETY: the hook runs between fork and exec in the new process. It
         // makes two prctl(2) syscalls on memory prepared before the fork
         // (`program`, moved into the closure) and on its own stack, and turns
