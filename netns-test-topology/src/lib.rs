@@ -280,8 +280,8 @@ mod validate;
 pub use cidr::ParseCidrError;
 pub use diagnostic::{Diagnostic, TopologyError};
 pub use plan::{
-    BridgePlan, Cidr, ForwardPlan, NamespacePlan, NatPlan, NsId, NsKind, Plan, Protocol, RoutePlan,
-    SysctlPlan, VethEnd, VethPlan,
+    BridgePlan, Cidr, ForwardPlan, ImpairmentPlan, NamespacePlan, NatPlan, NsId, NsKind, Plan,
+    Protocol, RoutePlan, SysctlPlan, VethEnd, VethPlan, PPM_PER_PERCENT,
 };
 pub use suggest::closest;
 

@@ -8,6 +8,7 @@
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 /// An address with a prefix length, IPv4 or IPv6 (`10.0.0.1/24`, `fd00::1/64`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,7 +81,37 @@ pub struct VethPlan {
     pub b: VethEnd,
     /// `mtu=N`, applied to both ends.
     pub mtu: Option<u32>,
+    /// `delay=`, `jitter=`, `loss=`, `duplicate=`, `reorder=`, `corrupt=`,
+    /// `rate=`: applied to each end's outgoing traffic. `None` when the link
+    /// has none of them (a plain veth pair, at full speed).
+    pub impairment: Option<ImpairmentPlan>,
 }
+
+/// What a link does to the packets one end sends. Probabilities are in
+/// parts per million of packets (`loss=1%` is 10 000, `loss=0.5%` is
+/// 5 000), so the plan stays exact and comparable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ImpairmentPlan {
+    /// `delay=`: added to every packet (zero: none).
+    pub delay: Duration,
+    /// `jitter=`: the delay varies uniformly by up to this much either way
+    /// (never below zero). Only with a delay.
+    pub jitter: Duration,
+    /// `loss=`: packets dropped, parts per million.
+    pub loss_ppm: u32,
+    /// `duplicate=`: packets sent twice, parts per million.
+    pub duplicate_ppm: u32,
+    /// `reorder=`: packets sent at once, ahead of delayed ones, parts per
+    /// million. Only with a delay.
+    pub reorder_ppm: u32,
+    /// `corrupt=`: packets with one bit flipped, parts per million.
+    pub corrupt_ppm: u32,
+    /// `rate=`: the link's speed in bits per second; `None` is unlimited.
+    pub rate: Option<u64>,
+}
+
+/// Parts per million in one percent.
+pub const PPM_PER_PERCENT: u32 = 10_000;
 
 /// A route in one namespace.
 #[derive(Debug, Clone, PartialEq, Eq)]

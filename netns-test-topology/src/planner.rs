@@ -101,6 +101,7 @@ pub(crate) fn links(model: &Model) -> Vec<VethPlan> {
                 a,
                 b,
                 mtu: link.mtu,
+                impairment: None,
             }
         })
         .collect()

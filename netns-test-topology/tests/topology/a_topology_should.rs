@@ -50,6 +50,7 @@ fn plan_the_three_line_walk_through() {
                     addrs: vec![]
                 },
                 mtu: None,
+                impairment: None,
             }],
             routes: vec![],
             sysctls: vec![],

@@ -575,6 +575,7 @@ mod tests {
                 a: end(1, "eth0", None),
                 b: end(0, "ns1-nic", Some(0)),
                 mtu: None,
+                impairment: None,
             }],
             routes: vec![],
             sysctls: vec![],
