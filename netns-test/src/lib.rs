@@ -45,6 +45,6 @@ mod sock_diag;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use net::{Net, Node};
+pub use net::{Net, Node, Partition};
 pub use netns_test_macros::netns_test;
 pub use netns_test_topology::{Topology, TopologyError};

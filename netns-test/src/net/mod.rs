@@ -1,6 +1,7 @@
 //! `Net` and `Node`: the test body's handle on the network it asked for.
 
 mod node;
+mod partition;
 mod routes;
 
 use std::fmt;
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 use netns_test_topology::{Cidr, NsId, Plan};
 
 pub use node::Node;
+pub use partition::Partition;
 use routes::Route;
 
 use crate::netlink::{self, Netlink};

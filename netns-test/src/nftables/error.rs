@@ -21,6 +21,8 @@ pub(crate) enum Step {
     Masquerade,
     /// `NFT_MSG_NEWRULE` of a DNAT rule.
     Forward,
+    /// `NFT_MSG_NEWRULE` of a partition's drop rule.
+    Partition,
     /// Sending the batch or reading its acks.
     Exchange,
 }
@@ -34,6 +36,7 @@ impl Step {
             Step::Chain => "create nf_tables chain",
             Step::Masquerade => "add masquerade rule",
             Step::Forward => "add port forwarding rule",
+            Step::Partition => "add partition rule",
             Step::Exchange => "exchange the nf_tables batch",
         }
     }
@@ -55,7 +58,7 @@ impl Step {
             Step::Chain => KernelOption::new("CONFIG_NFT_NAT", Some("nft_chain_nat")),
             Step::Masquerade => KernelOption::new("CONFIG_NFT_MASQ", Some("nft_masq")),
             Step::Forward => KernelOption::new("CONFIG_NFT_NAT", Some("nft_nat")),
-            Step::Exchange => return None,
+            Step::Exchange | Step::Partition => return None,
         })
     }
 }

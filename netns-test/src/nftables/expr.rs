@@ -28,12 +28,18 @@ const NFTA_CMP_OP: u16 = 2;
 const NFTA_CMP_DATA: u16 = 3;
 const NFT_CMP_EQ: u32 = 0;
 /// `NFTA_PAYLOAD_DREG`, `_BASE`, `_OFFSET`, `_LEN`;
-/// `NFT_PAYLOAD_TRANSPORT_HEADER`.
+/// `NFT_PAYLOAD_NETWORK_HEADER`, `NFT_PAYLOAD_TRANSPORT_HEADER`.
 const NFTA_PAYLOAD_DREG: u16 = 1;
 const NFTA_PAYLOAD_BASE: u16 = 2;
 const NFTA_PAYLOAD_OFFSET: u16 = 3;
 const NFTA_PAYLOAD_LEN: u16 = 4;
+const NFT_PAYLOAD_NETWORK_HEADER: u32 = 1;
 const NFT_PAYLOAD_TRANSPORT_HEADER: u32 = 2;
+/// `NFT_REG_VERDICT`; `NFTA_DATA_VERDICT`, `NFTA_VERDICT_CODE`; `NF_DROP`.
+const NFT_REG_VERDICT: u32 = 0;
+const NFTA_DATA_VERDICT: u16 = 2;
+const NFTA_VERDICT_CODE: u16 = 1;
+const NF_DROP: u32 = 0;
 /// `NFTA_IMMEDIATE_DREG`, `NFTA_IMMEDIATE_DATA`.
 const NFTA_IMMEDIATE_DREG: u16 = 1;
 const NFTA_IMMEDIATE_DATA: u16 = 2;
@@ -55,6 +61,9 @@ pub(super) enum MetaKey {
     IifName = 6,
     /// `NFT_META_OIFNAME`: the output interface's name, 16 bytes.
     OifName = 7,
+    /// `NFT_META_NFPROTO`: the family of the packet (`NFPROTO_IPV4`,
+    /// `NFPROTO_IPV6`), 1 byte.
+    NfProto = 15,
     /// `NFT_META_L4PROTO`: the transport protocol number, 1 byte.
     L4Proto = 16,
 }
@@ -66,9 +75,14 @@ pub(super) enum Expr {
     Meta(MetaKey),
     /// `cmp`: register 1 equals `data`, or the rule ends here.
     CmpEq(Vec<u8>),
+    /// `payload`: loads `len` bytes of the network header, from `offset`,
+    /// into register 1.
+    Network { offset: u32, len: u32 },
     /// `payload`: loads `len` bytes of the transport header, from `offset`,
     /// into register 1.
     Transport { offset: u32, len: u32 },
+    /// `immediate` of the verdict `drop`: the packet goes no further.
+    Drop,
     /// `immediate`: puts `data` in register `reg`.
     Immediate { reg: u32, data: Vec<u8> },
     /// `nat` of type DNAT for `family`: the address from register 1, the
@@ -85,7 +99,8 @@ impl Expr {
         match self {
             Expr::Meta(_) => "meta",
             Expr::CmpEq(_) => "cmp",
-            Expr::Transport { .. } => "payload",
+            Expr::Network { .. } | Expr::Transport { .. } => "payload",
+            Expr::Drop => "immediate",
             Expr::Immediate { .. } => "immediate",
             Expr::Dnat { .. } => "nat",
             Expr::Masquerade { .. } => "masq",
@@ -106,11 +121,19 @@ impl Expr {
                         d.bytes(NFTA_DATA_VALUE, value);
                     });
             }
+            Expr::Network { offset, len } => {
+                payload(data, NFT_PAYLOAD_NETWORK_HEADER, *offset, *len);
+            }
             Expr::Transport { offset, len } => {
-                data.be32(NFTA_PAYLOAD_DREG, REG_1)
-                    .be32(NFTA_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER)
-                    .be32(NFTA_PAYLOAD_OFFSET, *offset)
-                    .be32(NFTA_PAYLOAD_LEN, *len);
+                payload(data, NFT_PAYLOAD_TRANSPORT_HEADER, *offset, *len);
+            }
+            Expr::Drop => {
+                data.be32(NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT)
+                    .nest(NFTA_IMMEDIATE_DATA, |d| {
+                        d.nest(NFTA_DATA_VERDICT, |v| {
+                            v.be32(NFTA_VERDICT_CODE, NF_DROP);
+                        });
+                    });
             }
             Expr::Immediate { reg, data: value } => {
                 data.be32(NFTA_IMMEDIATE_DREG, *reg)
@@ -131,6 +154,15 @@ impl Expr {
             }
         }
     }
+}
+
+/// A `payload` load of `len` bytes at `offset` from header `base` into
+/// register 1.
+fn payload(data: &mut Attrs, base: u32, offset: u32, len: u32) {
+    data.be32(NFTA_PAYLOAD_DREG, REG_1)
+        .be32(NFTA_PAYLOAD_BASE, base)
+        .be32(NFTA_PAYLOAD_OFFSET, offset)
+        .be32(NFTA_PAYLOAD_LEN, len);
 }
 
 /// Writes `exprs` as the list attribute `kind` (`NFTA_RULE_EXPRESSIONS`).
@@ -250,6 +282,34 @@ mod tests {
             0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02, // NFTA_PAYLOAD_BASE transport
             0x08, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x02, // NFTA_PAYLOAD_OFFSET 2
             0x08, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x02, // NFTA_PAYLOAD_LEN 2
+        ];
+        assert_eq!(data.as_bytes(), expected);
+    }
+
+    #[test]
+    fn drop_is_a_verdict_in_the_verdict_register() {
+        let mut data = Attrs::new();
+        Expr::Drop.data(&mut data);
+        #[rustfmt::skip]
+        let expected: Vec<u8> = vec![
+            0x08, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, // NFTA_IMMEDIATE_DREG NFT_REG_VERDICT
+            0x14, 0x00, 0x02, 0x80,                         // NFTA_IMMEDIATE_DATA, nested, length 20
+            0x10, 0x00, 0x02, 0x80,                         //   NFTA_DATA_VERDICT, nested, length 16
+            0x08, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, //     NFTA_VERDICT_CODE NF_DROP
+        ];
+        assert_eq!(data.as_bytes(), expected);
+    }
+
+    #[test]
+    fn an_ipv4_source_address_is_four_bytes_at_offset_twelve_of_the_network_header() {
+        let mut data = Attrs::new();
+        Expr::Network { offset: 12, len: 4 }.data(&mut data);
+        #[rustfmt::skip]
+        let expected: Vec<u8> = vec![
+            0x08, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x01, // NFTA_PAYLOAD_DREG NFT_REG_1
+            0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, // NFTA_PAYLOAD_BASE network
+            0x08, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x0c, // NFTA_PAYLOAD_OFFSET 12
+            0x08, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x04, // NFTA_PAYLOAD_LEN 4
         ];
         assert_eq!(data.as_bytes(), expected);
     }

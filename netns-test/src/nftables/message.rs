@@ -29,16 +29,17 @@ pub(super) const NFPROTO_IPV4: u8 = 2;
 /// `NFPROTO_IPV6`.
 pub(super) const NFPROTO_IPV6: u8 = 10;
 
-/// The nf_tables requests we send, all `NFT_MSG_NEW*` (`enum
-/// nf_tables_msg_types`).
+/// The nf_tables requests we send (`enum nf_tables_msg_types`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum New {
+pub(super) enum Msg {
     /// `NFT_MSG_NEWTABLE`.
-    Table = 0,
+    NewTable = 0,
+    /// `NFT_MSG_DELTABLE`: the table and everything in it.
+    DelTable = 2,
     /// `NFT_MSG_NEWCHAIN`.
-    Chain = 3,
+    NewChain = 3,
     /// `NFT_MSG_NEWRULE`.
-    Rule = 6,
+    NewRule = 6,
 }
 
 /// A message of the batch whose ack has not been read, with what to say if
@@ -93,7 +94,7 @@ impl Batch {
     /// NLM_F_ACK | flags`; a failure is reported as `step` on `object`.
     pub(super) fn push(
         &mut self,
-        kind: New,
+        kind: Msg,
         family: u8,
         flags: u16,
         attrs: &Attrs,
@@ -161,7 +162,7 @@ mod tests {
         let mut attrs = Attrs::new();
         attrs.string(1, "t");
         batch.push(
-            New::Table,
+            Msg::NewTable,
             NFPROTO_INET,
             NLM_F_CREATE,
             &attrs,

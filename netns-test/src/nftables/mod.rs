@@ -1,6 +1,6 @@
 //! The nf_tables layer (`NETLINK_NETFILTER`, subsystem nf_tables): the
 //! table, chains and rules that carry a namespace's `nat` and `forward`
-//! statements. A third netlink family beside `netlink/` and `sock_diag/`,
+//! statements, and the tables of [`Net::partition`](crate::Net::partition). A third netlink family beside `netlink/` and `sock_diag/`,
 //! of the same shape: the socket, the messages (attributes, then one file
 //! per object kind: the ruleset's table, chains and rules, and the rules'
 //! expressions), the error.
@@ -27,7 +27,9 @@ mod attr;
 mod error;
 mod expr;
 mod message;
+mod partition;
 mod ruleset;
 mod socket;
 
+pub(crate) use partition::{heal, partition};
 pub(crate) use ruleset::apply;

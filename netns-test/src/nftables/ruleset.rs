@@ -9,14 +9,14 @@ use netns_test_topology::{ForwardPlan, NatPlan};
 use super::attr::Attrs;
 use super::error::{NftError, Step};
 use super::expr::{self, Expr, MetaKey, REG_1, REG_2};
-use super::message::{Batch, New, NFPROTO_INET, NFPROTO_IPV4, NFPROTO_IPV6};
+use super::message::{Batch, Msg, NFPROTO_INET, NFPROTO_IPV4, NFPROTO_IPV6};
 use super::socket::NfTables;
 
 /// The table's name, in family `inet` (IPv4 and IPv6 alike).
 pub(crate) const TABLE: &str = "netns-test";
 
 /// `NFTA_TABLE_NAME`.
-const NFTA_TABLE_NAME: u16 = 1;
+pub(super) const NFTA_TABLE_NAME: u16 = 1;
 /// `NFTA_CHAIN_TABLE`, `NFTA_CHAIN_NAME`, `NFTA_CHAIN_HOOK`,
 /// `NFTA_CHAIN_TYPE`.
 const NFTA_CHAIN_TABLE: u16 = 1;
@@ -31,14 +31,16 @@ const NFTA_RULE_TABLE: u16 = 1;
 const NFTA_RULE_CHAIN: u16 = 2;
 const NFTA_RULE_EXPRESSIONS: u16 = 4;
 
-/// A base chain of type `nat`.
+/// A base chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Chain {
-    name: &'static str,
+pub(super) struct Chain {
+    pub(super) name: &'static str,
     /// `NF_INET_PRE_ROUTING` or `NF_INET_POST_ROUTING`.
-    hook: u32,
-    /// `NF_IP_PRI_NAT_DST` (`dstnat`) or `NF_IP_PRI_NAT_SRC` (`srcnat`).
-    priority: i32,
+    pub(super) hook: u32,
+    /// E.g. `NF_IP_PRI_NAT_DST` (`dstnat`) or `NF_IP_PRI_NAT_SRC` (`srcnat`).
+    pub(super) priority: i32,
+    /// `nat` or `filter`.
+    pub(super) kind: &'static str,
 }
 
 /// Destination NAT, before the routing decision.
@@ -46,6 +48,7 @@ const PREROUTING: Chain = Chain {
     name: "prerouting",
     hook: 0,
     priority: -100,
+    kind: "nat",
 };
 
 /// Source NAT, once the output interface is known.
@@ -53,6 +56,7 @@ const POSTROUTING: Chain = Chain {
     name: "postrouting",
     hook: 4,
     priority: 100,
+    kind: "nat",
 };
 
 /// Builds the ruleset of `node` in the calling thread's network namespace.
@@ -74,7 +78,7 @@ fn batch(node: &str, nats: &[&NatPlan], forwards: &[&ForwardPlan]) -> Batch {
     let mut table = Attrs::new();
     table.string(NFTA_TABLE_NAME, TABLE);
     batch.push(
-        New::Table,
+        Msg::NewTable,
         NFPROTO_INET,
         NLM_F_CREATE,
         &table,
@@ -83,19 +87,19 @@ fn batch(node: &str, nats: &[&NatPlan], forwards: &[&ForwardPlan]) -> Batch {
     );
     if !forwards.is_empty() {
         batch.push(
-            New::Chain,
+            Msg::NewChain,
             NFPROTO_INET,
             NLM_F_CREATE,
-            &chain(PREROUTING),
+            &chain(TABLE, PREROUTING),
             Step::Chain,
             PREROUTING.name,
         );
         for forward in forwards {
             batch.push(
-                New::Rule,
+                Msg::NewRule,
                 NFPROTO_INET,
                 NLM_F_CREATE | NLM_F_APPEND,
-                &rule(PREROUTING, &dnat(forward)),
+                &rule(TABLE, PREROUTING, &dnat(forward)),
                 Step::Forward,
                 format!(
                     "forward {node}:{} {} {} to {}",
@@ -106,19 +110,19 @@ fn batch(node: &str, nats: &[&NatPlan], forwards: &[&ForwardPlan]) -> Batch {
     }
     if !nats.is_empty() {
         batch.push(
-            New::Chain,
+            Msg::NewChain,
             NFPROTO_INET,
             NLM_F_CREATE,
-            &chain(POSTROUTING),
+            &chain(TABLE, POSTROUTING),
             Step::Chain,
             POSTROUTING.name,
         );
         for nat in nats {
             batch.push(
-                New::Rule,
+                Msg::NewRule,
                 NFPROTO_INET,
                 NLM_F_CREATE | NLM_F_APPEND,
-                &rule(POSTROUTING, &masquerade(nat)),
+                &rule(TABLE, POSTROUTING, &masquerade(nat)),
                 Step::Masquerade,
                 format!(
                     "nat {node}:{}{}",
@@ -131,25 +135,25 @@ fn batch(node: &str, nats: &[&NatPlan], forwards: &[&ForwardPlan]) -> Batch {
     batch
 }
 
-/// `NFT_MSG_NEWCHAIN` attributes of a base chain of type `nat`.
-fn chain(chain: Chain) -> Attrs {
+/// `NFT_MSG_NEWCHAIN` attributes of a base chain in `table`.
+pub(super) fn chain(table: &str, chain: Chain) -> Attrs {
     let mut attrs = Attrs::new();
     attrs
-        .string(NFTA_CHAIN_TABLE, TABLE)
+        .string(NFTA_CHAIN_TABLE, table)
         .string(NFTA_CHAIN_NAME, chain.name)
         .nest(NFTA_CHAIN_HOOK, |hook| {
             hook.be32(NFTA_HOOK_HOOKNUM, chain.hook)
                 .be32(NFTA_HOOK_PRIORITY, chain.priority as u32);
         })
-        .string(NFTA_CHAIN_TYPE, "nat");
+        .string(NFTA_CHAIN_TYPE, chain.kind);
     attrs
 }
 
-/// `NFT_MSG_NEWRULE` attributes of a rule in `chain`.
-fn rule(chain: Chain, exprs: &[Expr]) -> Attrs {
+/// `NFT_MSG_NEWRULE` attributes of a rule in `chain` of `table`.
+pub(super) fn rule(table: &str, chain: Chain, exprs: &[Expr]) -> Attrs {
     let mut attrs = Attrs::new();
     attrs
-        .string(NFTA_RULE_TABLE, TABLE)
+        .string(NFTA_RULE_TABLE, table)
         .string(NFTA_RULE_CHAIN, chain.name);
     expr::list(&mut attrs, NFTA_RULE_EXPRESSIONS, exprs);
     attrs
@@ -213,12 +217,12 @@ mod tests {
             0x08, 0x00, 0x07, 0x00, // NFTA_CHAIN_TYPE, length 8
             b'n', b'a', b't', 0x00, // "nat\0"
         ];
-        assert_eq!(chain(POSTROUTING).as_bytes(), expected);
+        assert_eq!(chain(TABLE, POSTROUTING).as_bytes(), expected);
     }
 
     #[test]
     fn the_prerouting_priority_is_negative_in_twos_complement() {
-        let bytes = chain(PREROUTING);
+        let bytes = chain(TABLE, PREROUTING);
         let hook = &bytes.as_bytes()[32..52];
         #[rustfmt::skip]
         let expected = [
