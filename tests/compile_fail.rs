@@ -79,5 +79,6 @@ mod pass_cases_type_check {
     mod result_returns;
     mod topology_and_timeout;
     mod topology_file;
+    mod topology_impaired_links;
     mod topology_nat_forward;
 }

@@ -4,6 +4,7 @@
 //! validation's job); literals (CIDRs, addresses, numbers) are already parsed.
 
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use crate::plan::{Cidr, NsKind, Protocol};
 use crate::span::Span;
@@ -39,8 +40,9 @@ pub(crate) enum Statement<'a> {
     Nodes { kind: NsKind, names: Vec<Name<'a>> },
     /// `bridge NAME [CIDR...]`.
     Bridge { name: Name<'a>, addrs: Addrs },
-    /// `END -- END [mtu=N]`.
-    Link(Link<'a>),
+    /// `END -- END [OPTION...]`, boxed: with its options it is by far the
+    /// largest statement.
+    Link(Box<Link<'a>>),
     /// `route OWNER DEST via ADDR`.
     Route(Route<'a>),
     /// `sysctl OWNER KEY=VALUE`.
@@ -70,12 +72,13 @@ pub(crate) struct End<'a> {
     pub(crate) addrs: Addrs,
 }
 
-/// `END -- END [mtu=N]`.
+/// `END -- END [OPTION...]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Link<'a> {
     pub(crate) a: End<'a>,
     pub(crate) b: End<'a>,
     pub(crate) mtu: Option<Mtu>,
+    pub(crate) impairment: Impairment<'a>,
 }
 
 /// `mtu=N`, already within range.
@@ -83,6 +86,38 @@ pub(crate) struct Link<'a> {
 pub(crate) struct Mtu {
     pub(crate) value: u32,
     pub(crate) span: Span,
+}
+
+/// The impairment options of a link, as written. Each is `Some` when
+/// written; its value is `None` when malformed (the parser reported it), so
+/// validation still knows it was meant and says nothing misleading, such as
+/// "no delay" after a malformed `delay=`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Impairment<'a> {
+    pub(crate) delay: Option<Setting<'a, Duration>>,
+    pub(crate) jitter: Option<Setting<'a, Duration>>,
+    /// Parts per million, at most 100%.
+    pub(crate) loss: Option<Setting<'a, u32>>,
+    pub(crate) duplicate: Option<Setting<'a, u32>>,
+    pub(crate) reorder: Option<Setting<'a, u32>>,
+    pub(crate) corrupt: Option<Setting<'a, u32>>,
+    /// Bits per second, more than zero.
+    pub(crate) rate: Option<Setting<'a, u64>>,
+}
+
+impl Impairment<'_> {
+    /// Whether any impairment option was written.
+    pub(crate) fn is_empty(&self) -> bool {
+        *self == Impairment::default()
+    }
+}
+
+/// One `KEY=VALUE` link option: its value when well-formed and in range,
+/// and the word as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Setting<'a, T> {
+    pub(crate) value: Option<T>,
+    pub(crate) word: Name<'a>,
 }
 
 /// The destination of a route.

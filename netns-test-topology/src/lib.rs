@@ -17,7 +17,7 @@
 //! node NAME[, NAME...]          network namespaces of their own, lo up
 //! router NAME[, NAME...]        nodes with IPv4 and IPv6 forwarding enabled
 //! bridge NAME [CIDR...]         a Linux bridge in the host namespace, up
-//! END -- END [mtu=N]            a veth pair, both ends up
+//! END -- END [OPTION...]        a veth pair, both ends up
 //! route OWNER DEST via ADDR     DEST is a CIDR or `default`
 //! sysctl OWNER KEY=VALUE        a net.* sysctl in that namespace
 //! nat OWNER:IFNAME [random]     masquerade what OWNER forwards out of IFNAME
@@ -42,8 +42,10 @@
 //!   interface with addresses of a family shares a prefix with another one
 //!   there: each address lies inside the other's prefix (`10.0.0.1/24` and
 //!   `10.0.1.2/24` do not). IPv6 link-local addresses do not count.
-//! - `mtu=N` sets the MTU of both ends, 68 to 65535 (at least 1280 when the
-//!   link has IPv6 addresses). It is the only link option.
+//! - `OPTION` is `KEY=VALUE`, after the second end, in any order, each at
+//!   most once. `mtu=N` sets the MTU of both ends, 68 to 65535 (at least
+//!   1280 when the link has IPv6 addresses). The others impair the link:
+//!   see [Impaired links](#impaired-links).
 //! - `route OWNER DEST via ADDR`: `OWNER` is a node, a router or `host`
 //!   (routes in the namespace where bridges live are `route host ...`). `DEST`
 //!   is a prefix without host bits (`10.1.0.0/16`) or `default`, which takes
@@ -87,6 +89,76 @@
 //! assert_eq!((link.b.ns, link.b.ifname.as_str()), (NsId::HOST, "ns1-nic"));
 //! assert_eq!((link.b.bridge, link.b.addrs.len()), (Some(0), 0));
 //! # Ok::<(), netns_test_topology::TopologyError>(())
+//! ```
+//!
+//! # Impaired links
+//!
+//! Link options make a link slow or lossy, like a real network. Each applies
+//! to both directions: to the traffic each end sends.
+//!
+//! ```text
+//! a:eth0 10.0.0.1/24 -- b:eth0 10.0.0.2/24 delay=20ms jitter=5ms loss=1% rate=10mbit
+//! ```
+//!
+//! - `delay=` adds a fixed delay to every packet; `jitter=` varies it
+//!   uniformly by up to that much either way (a packet is never delayed
+//!   less than zero, so a jitter larger than the delay is allowed). A
+//!   duration is a number and `us`, `ms` or `s` (`20ms`, `1.5ms`), 0 to
+//!   60s, in whole microseconds (`0.5us` is an error).
+//! - `loss=`, `duplicate=`, `corrupt=` (one bit flipped) and `reorder=` (sent
+//!   at once, ahead of the delayed packets) take the share of packets it
+//!   happens to: a number and `%` (`1%`, `0.5%`), 0% to 100%, in steps of
+//!   0.0001% (one in a million; `0.00001%` is an error).
+//! - `rate=` limits the link's speed, in bits per second, 1000-based: a
+//!   number and `kbit`, `mbit` or `gbit` (`10mbit` is 10 000 000 bit/s,
+//!   `1.5gbit`), more than zero and at most 100gbit (a veth goes no faster),
+//!   in whole bits per second. Without `rate=` a link is unlimited.
+//! - `jitter=` and `reorder=` need a `delay=` above zero: a jitter varies the
+//!   delay, and reordering sends some packets ahead of the delayed ones.
+//! - Numbers are read exactly, with integer arithmetic: `0.1%` is 1000 parts
+//!   per million, not 999.
+//! - Any impairment option makes the link impaired, even one that does
+//!   nothing: `loss=0%` alone gives an [`ImpairmentPlan`] of zeros, not
+//!   `None`, since the test asked for one.
+//! - A bridge port link takes them too: they apply to the traffic of the
+//!   node's end and of the port.
+//!
+//! ```
+//! use std::time::Duration;
+//! use netns_test_topology::{ImpairmentPlan, Topology, PPM_PER_PERCENT};
+//!
+//! let topology: Topology = "
+//!     node a, b
+//!     a:eth0 10.0.0.1/24 -- b:eth0 10.0.0.2/24 delay=20ms jitter=5ms loss=1% rate=10mbit
+//!     host -- a mtu=1400
+//! "
+//! .parse()?;
+//! let links = &topology.plan().links;
+//! assert_eq!(
+//!     links[0].impairment,
+//!     Some(ImpairmentPlan {
+//!         delay: Duration::from_millis(20),
+//!         jitter: Duration::from_millis(5),
+//!         loss_ppm: PPM_PER_PERCENT,
+//!         rate: Some(10_000_000),
+//!         ..ImpairmentPlan::default()
+//!     })
+//! );
+//! assert_eq!(links[1].impairment, None);
+//! # Ok::<(), netns_test_topology::TopologyError>(())
+//! ```
+//!
+//! A mistake in an option is reported on its word: an unknown option (with
+//! the closest one), one given twice, a missing or unknown unit, a value
+//! that is not a number, negative, out of range or finer than the
+//! resolution, a jitter or a reordering without a delay.
+//!
+//! ```
+//! use netns_test_topology::Topology;
+//!
+//! let error = "node a, b\na -- b delay=20 loss=150%".parse::<Topology>().unwrap_err();
+//! let messages: Vec<&str> = error.diagnostics().iter().map(|d| d.message()).collect();
+//! assert_eq!(messages, ["`delay=20` has no unit", "`loss=150%` is over 100%"]);
 //! ```
 //!
 //! # Names
@@ -272,6 +344,7 @@ mod names;
 mod parser;
 pub mod plan;
 mod planner;
+mod quantity;
 mod span;
 mod special;
 mod suggest;

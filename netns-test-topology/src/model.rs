@@ -5,7 +5,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use crate::plan::{Cidr, NsId, NsKind, Protocol};
+use crate::plan::{Cidr, ImpairmentPlan, NsId, NsKind, Protocol};
 
 /// A validated topology.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +88,8 @@ pub(crate) struct Link {
     pub(crate) a: End,
     pub(crate) b: End,
     pub(crate) mtu: Option<u32>,
+    /// `Some` when any impairment option was written, even all zero.
+    pub(crate) impairment: Option<ImpairmentPlan>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

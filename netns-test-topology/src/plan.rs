@@ -83,7 +83,9 @@ pub struct VethPlan {
     pub mtu: Option<u32>,
     /// `delay=`, `jitter=`, `loss=`, `duplicate=`, `reorder=`, `corrupt=`,
     /// `rate=`: applied to each end's outgoing traffic. `None` when the link
-    /// has none of them (a plain veth pair, at full speed).
+    /// has none of them (a plain veth pair, at full speed); `Some` as soon as
+    /// one is written, even one that does nothing (`loss=0%`), since the test
+    /// asked for an impaired link.
     pub impairment: Option<ImpairmentPlan>,
 }
 
@@ -92,21 +94,24 @@ pub struct VethPlan {
 /// 5 000), so the plan stays exact and comparable.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct ImpairmentPlan {
-    /// `delay=`: added to every packet (zero: none).
+    /// `delay=`: added to every packet (zero: none); whole microseconds, at
+    /// most 60s (as is `jitter`).
     pub delay: Duration,
     /// `jitter=`: the delay varies uniformly by up to this much either way
-    /// (never below zero). Only with a delay.
+    /// (never below zero, so it may exceed `delay`). Only with a delay above
+    /// zero.
     pub jitter: Duration,
     /// `loss=`: packets dropped, parts per million.
     pub loss_ppm: u32,
     /// `duplicate=`: packets sent twice, parts per million.
     pub duplicate_ppm: u32,
     /// `reorder=`: packets sent at once, ahead of delayed ones, parts per
-    /// million. Only with a delay.
+    /// million. Only with a delay above zero.
     pub reorder_ppm: u32,
     /// `corrupt=`: packets with one bit flipped, parts per million.
     pub corrupt_ppm: u32,
-    /// `rate=`: the link's speed in bits per second; `None` is unlimited.
+    /// `rate=`: the link's speed in bits per second (1000-based: `10mbit` is
+    /// 10 000 000), 1 to 100 000 000 000; `None` is unlimited.
     pub rate: Option<u64>,
 }
 

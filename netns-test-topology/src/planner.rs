@@ -101,7 +101,7 @@ pub(crate) fn links(model: &Model) -> Vec<VethPlan> {
                 a,
                 b,
                 mtu: link.mtu,
-                impairment: None,
+                impairment: link.impairment,
             }
         })
         .collect()

@@ -2,7 +2,7 @@
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo:
 /// at most one edit per three characters (and at least one), ignoring ASCII
-/// case. The runtime uses it too, for names given to `Net` and `Node`.
+/// case. Swapping two neighbouring letters is one edit (`dealy`, `delay`). The runtime uses it too, for names given to `Net` and `Node`.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     const LONGEST: usize = 64;
     let word: Vec<char> = word.chars().map(|c| c.to_ascii_lowercase()).collect();
@@ -21,9 +21,12 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance between `a` (already lowercase) and `b`.
+/// Edit distance between `a` (already lowercase) and `b`: insertions,
+/// deletions, substitutions and swaps of two neighbours, each one edit
+/// (optimal string alignment).
 fn distance(a: &[char], b: &str) -> usize {
     let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut before: Vec<usize> = Vec::new();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut current = Vec::with_capacity(b.len() + 1);
@@ -32,9 +35,15 @@ fn distance(a: &[char], b: &str) -> usize {
             let substitute = previous[j] + usize::from(ca != cb);
             let delete = previous[j + 1] + 1;
             let insert = current[j] + 1;
-            current.push(substitute.min(delete).min(insert));
+            let mut best = substitute.min(delete).min(insert);
+            if i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca) {
+                if let Some(&two_back) = before.get(j - 1) {
+                    best = best.min(two_back + 1);
+                }
+            }
+            current.push(best);
         }
-        previous = current;
+        before = std::mem::replace(&mut previous, current);
     }
     previous[b.len()]
 }
@@ -51,6 +60,12 @@ mod suggest_should {
             Some("bridge")
         );
         assert_eq!(closest("ns2", ["ns1", "testbr", "host"]), Some("ns1"));
+    }
+
+    #[test]
+    fn count_two_swapped_neighbours_as_one_edit() {
+        assert_eq!(closest("dealy", ["delay", "jitter"]), Some("delay"));
+        assert_eq!(closest("tpc", ["tcp", "udp"]), Some("tcp"));
     }
 
     #[test]

@@ -1,16 +1,14 @@
-//! `END -- END [mtu=N]`, where `END` is `OWNER[:IFNAME] [CIDR...]`.
+//! `END -- END [OPTION...]`, where `END` is `OWNER[:IFNAME] [CIDR...]`.
+//! The options after the second end are read in `options`.
 
 use std::net::IpAddr;
 
+use super::options::{Key, Options};
 use super::Parser;
-use crate::ast::{Addrs, End, Link, Mtu, Name, Statement};
+use crate::ast::{Addrs, End, Link, Name, Statement};
 use crate::error::Error;
 use crate::lexer::{Token, TokenKind};
 use crate::plan::Cidr;
-use crate::suggest::closest;
-
-/// The MTU range Linux accepts on a veth.
-const MTU_RANGE: std::ops::RangeInclusive<u64> = 68..=65535;
 
 const END_SYNTAX: &str = "write `OWNER[:IFNAME] [CIDR...] -- OWNER[:IFNAME] [CIDR...]`, \
                           e.g. `a:eth0 10.0.0.1/24 -- b:eth0 10.0.0.2/24`";
@@ -57,18 +55,23 @@ impl Parser {
                 .help(END_SYNTAX),
             );
         }
-        let mut mtu = None;
+        let mut options = Options::default();
         let a = self.end(left, None);
-        let b = self.end(right, Some(&mut mtu));
-        Some(Statement::Link(Link { a: a?, b: b?, mtu }))
+        let b = self.end(right, Some(&mut options));
+        Some(Statement::Link(Box::new(Link {
+            a: a?,
+            b: b?,
+            mtu: options.mtu,
+            impairment: options.impairment,
+        })))
     }
 
-    /// One end. `options` is where the second end puts `mtu=N`; the first end
-    /// takes no options.
+    /// One end. `options` is where the second end puts its options; the first
+    /// end takes none.
     fn end<'a>(
         &mut self,
         tokens: &[Token<'a>],
-        mut options: Option<&mut Option<Mtu>>,
+        mut options: Option<&mut Options<'a>>,
     ) -> Option<End<'a>> {
         let (first, rest) = tokens.split_first()?;
         let head = self.end_owner(first);
@@ -78,40 +81,27 @@ impl Parser {
         let mut addrs = Addrs::default();
         let mut words = rest.iter();
         while let Some(token) = words.next() {
-            match token.kind {
-                TokenKind::Comma => {
-                    self.stray_comma(token, "separate an end's addresses with spaces")
+            if token.kind == TokenKind::Comma {
+                self.stray_comma(token, "separate an end's addresses with spaces");
+                continue;
+            }
+            match (Key::named(token.text), options.as_deref_mut()) {
+                (Some(key), _) => self.bare_option(key, token, &mut words),
+                (None, Some(options)) if token.text.contains('=') => {
+                    self.option(token, &mut words, options)
                 }
-                TokenKind::Word if token.text == "mtu" => {
-                    // `mtu = 1400` or `mtu =1400`: one mistake, one error.
-                    let mut value = "1400";
-                    if let Some(eq) = words.as_slice().first().filter(|t| t.text.starts_with('=')) {
-                        words.next();
-                        value = eq.text.trim_start_matches('=');
-                        if value.is_empty() {
-                            value = words.next().map_or("1400", |t| t.text);
-                        }
-                    }
-                    self.error(
-                        Error::new(token.span, "`mtu` without a value", "expected `mtu=N`")
-                            .help(format!("write `mtu={value}`, with no spaces around `=`")),
-                    );
-                }
-                TokenKind::Word if token.text.contains('=') => match options.as_deref_mut() {
-                    Some(mtu) => self.option(token, mtu),
-                    None => self.error(
-                        Error::new(
-                            token.span,
-                            format!("link option `{}` before `--`", token.text),
-                            "options go after the second end",
-                        )
-                        .help(format!(
-                            "move it to the end of the link: `a -- b {}`",
-                            token.text
-                        )),
-                    ),
-                },
-                TokenKind::Word => self.push_addr(&mut addrs, token),
+                (None, None) if token.text.contains('=') => self.error(
+                    Error::new(
+                        token.span,
+                        format!("link option `{}` before `--`", token.text),
+                        "options go after the second end",
+                    )
+                    .help(format!(
+                        "move it to the end of the link: `a -- b {}`",
+                        token.text
+                    )),
+                ),
+                (None, _) => self.push_addr(&mut addrs, token),
             }
         }
         let (owner, ifname) = head?;
@@ -193,64 +183,5 @@ impl Parser {
             span: word.span.sub(owner.text.len() + 1, word.text.len()),
         };
         Some((owner, Some(ifname)))
-    }
-
-    /// `KEY=VALUE` after the second end; only `mtu` is known.
-    fn option(&mut self, word: &Token<'_>, mtu: &mut Option<Mtu>) {
-        let (key, value) = word.text.split_once('=').unwrap_or((word.text, ""));
-        if key != "mtu" {
-            let guess = closest(key, ["mtu"])
-                .map(|m| format!("did you mean `{m}`? "))
-                .unwrap_or_default();
-            let what = if key.is_empty() {
-                "`=` without an option name".to_owned()
-            } else {
-                format!("unknown link option `{key}`")
-            };
-            self.error(
-                Error::new(word.span, what, "not a link option").help(format!(
-                    "{guess}The only link option is `mtu=N`, e.g. `a -- b mtu=1400`"
-                )),
-            );
-            return;
-        }
-        if mtu.is_some() {
-            self.error(
-                Error::new(word.span, "`mtu` is given twice", "second `mtu`")
-                    .help("give each link one `mtu=N`"),
-            );
-            return;
-        }
-        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-            let what = if value.is_empty() {
-                "`mtu=` without a value".to_owned()
-            } else {
-                format!("`{value}` is not a number")
-            };
-            self.error(
-                Error::new(word.span, what, "expected a number of bytes")
-                    .help("write e.g. `mtu=1400`"),
-            );
-            return;
-        }
-        let number = value.bytes().fold(0u64, |n, d| {
-            n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-        });
-        match u32::try_from(number) {
-            Ok(value) if MTU_RANGE.contains(&number) => {
-                *mtu = Some(Mtu {
-                    value,
-                    span: word.span,
-                })
-            }
-            _ => self.error(
-                Error::new(
-                    word.span,
-                    format!("mtu={value} is out of range"),
-                    "a veth MTU is 68 to 65535 bytes",
-                )
-                .help("1500 is the usual Ethernet MTU"),
-            ),
-        }
     }
 }

@@ -7,6 +7,7 @@
 mod declaration;
 mod link;
 mod nat;
+mod options;
 mod route;
 mod sysctl;
 
@@ -21,7 +22,7 @@ use crate::ParseCidrError;
 
 /// One line per statement, for help texts.
 const STATEMENTS: &str = "`node NAME[, NAME...]`, `router NAME[, NAME...]`, \
-                          `bridge NAME [CIDR...]`, `END -- END [mtu=N]`, \
+                          `bridge NAME [CIDR...]`, `END -- END [OPTION...]`, \
                           `route OWNER DEST via ADDR`, `sysctl OWNER KEY=VALUE`, \
                           `nat OWNER:IFNAME [random]` and \
                           `forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT`";

@@ -1,5 +1,6 @@
-//! `END -- END [mtu=N]`: owners, two different ones, interface names, port
-//! addresses.
+//! `END -- END [OPTION...]`: owners, two different ones, interface names,
+//! port addresses, an MTU that suits the addresses. The impairment options
+//! are checked in `impairment`.
 
 use super::interfaces::ClaimKind;
 use super::segments::SegmentEnd;
@@ -17,6 +18,7 @@ impl<'a> Validator<'a> {
     pub(super) fn link(&mut self, link: &Link<'a>) {
         let a = self.end(&link.a);
         let b = self.end(&link.b);
+        let impairment = self.impairment(&link.impairment);
         if let Some(mtu) = link.mtu {
             let ipv6 = [&link.a, &link.b]
                 .iter()
@@ -89,7 +91,12 @@ impl<'a> Validator<'a> {
             SegmentEnd::new(b.attach, &link.b),
         ]);
         let mtu = link.mtu.map(|m| m.value);
-        self.model.links.push(model::Link { a, b, mtu });
+        self.model.links.push(model::Link {
+            a,
+            b,
+            mtu,
+            impairment,
+        });
     }
 
     /// Reports a link whose two ends are the same node, router or bridge.

@@ -12,6 +12,7 @@
 
 mod addresses;
 mod declarations;
+mod impairment;
 mod interfaces;
 mod links;
 mod nat;

@@ -1,4 +1,5 @@
-//! `END -- END [mtu=N]`: ends, ports, options, automatic names.
+//! `END -- END [OPTION...]`: ends, ports, `mtu=`, automatic names (the
+//! impairment options are in `an_impaired_link_should`).
 
 use netns_test_topology::{NsId, VethEnd};
 
@@ -351,7 +352,7 @@ error: unknown link option `mtu2`
 1 | host -- host mtu2=5
   |              ^^^^^^ not a link option
   |
-  = help: did you mean `mtu`? The only link option is `mtu=N`, e.g. `a -- b mtu=1400`"
+  = help: did you mean `mtu`? The link options are `mtu=N`, `delay=` and `jitter=` (`us`, `ms`, `s`), `loss=`, `duplicate=`, `reorder=` and `corrupt=` (`%`), and `rate=` (`kbit`, `mbit`, `gbit`), e.g. `a -- b delay=20ms loss=1%`"
     );
     assert_eq!(
         summary("host -- host speed=10G"),

@@ -27,7 +27,7 @@ error: unknown statement `foo`
 2 | foo
   | ^^^ not a statement
   |
-  = help: the statements are `node NAME[, NAME...]`, `router NAME[, NAME...]`, `bridge NAME [CIDR...]`, `END -- END [mtu=N]`, `route OWNER DEST via ADDR`, `sysctl OWNER KEY=VALUE`, `nat OWNER:IFNAME [random]` and `forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT`"
+  = help: the statements are `node NAME[, NAME...]`, `router NAME[, NAME...]`, `bridge NAME [CIDR...]`, `END -- END [OPTION...]`, `route OWNER DEST via ADDR`, `sysctl OWNER KEY=VALUE`, `nat OWNER:IFNAME [random]` and `forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT`"
     );
 }
 

@@ -11,6 +11,7 @@ mod a_sysctl_should;
 mod a_topology_should;
 mod an_address_should;
 mod an_error_should;
+mod an_impaired_link_should;
 mod an_interface_name_should;
 mod parsing_should;
 mod support;

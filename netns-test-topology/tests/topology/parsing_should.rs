@@ -2,8 +2,9 @@
 
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
 
-use netns_test_topology::{NsId, NsKind, Topology};
+use netns_test_topology::{NsId, NsKind, Topology, PPM_PER_PERCENT};
 
 use crate::support::{only_error, rendered, summary};
 
@@ -18,7 +19,7 @@ error: unknown statement `switch`
 1 | switch sw0
   | ^^^^^^ not a statement
   |
-  = help: if this is a link, put `--` between its two ends. The statements are `node NAME[, NAME...]`, `router NAME[, NAME...]`, `bridge NAME [CIDR...]`, `END -- END [mtu=N]`, `route OWNER DEST via ADDR`, `sysctl OWNER KEY=VALUE`, `nat OWNER:IFNAME [random]` and `forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT`"
+  = help: if this is a link, put `--` between its two ends. The statements are `node NAME[, NAME...]`, `router NAME[, NAME...]`, `bridge NAME [CIDR...]`, `END -- END [OPTION...]`, `route OWNER DEST via ADDR`, `sysctl OWNER KEY=VALUE`, `nat OWNER:IFNAME [random]` and `forward OWNER:IFNAME tcp|udp PORT to ADDR:PORT`"
     );
 }
 
@@ -144,6 +145,42 @@ const VOCABULARY: &[&str] = &[
     "mtu=1000",
     "mtu2=5",
     "mtu=99999999999999999999",
+    "delay=20ms",
+    "delay=0ms",
+    "delay=1.5ms",
+    "delay=20",
+    "delay=20sec",
+    "delay=-5ms",
+    "delay=61s",
+    "delay=0.5us",
+    "delay=",
+    "delay",
+    "dealy=20ms",
+    "jitter=5ms",
+    "jitter=0.000001s",
+    "loss=1%",
+    "loss=0.5%",
+    "loss=0%",
+    "loss=1",
+    "loss=150%",
+    "loss=0.00001%",
+    "loss=-1%",
+    "duplicate=1%",
+    "reorder=25%",
+    "corrupt=0.1%",
+    "rate=10mbit",
+    "rate=1.5gbit",
+    "rate=0",
+    "rate=0kbit",
+    "rate=10mb",
+    "rate=200gbit",
+    "rate=0.0001kbit",
+    "rate=99999999999999999999999gbit",
+    "20ms",
+    "ms",
+    "%",
+    "1.2.3",
+    "µs",
     "net.ipv4.ip_forward=1",
     "net..x=1",
     "kernel.x=1",
@@ -187,6 +224,8 @@ const VALID: &[&str] = &[
     "node a, b\nbridge br 10.1.0.1/24 fd01::1/64\na 10.0.0.1/24 -- host:up 10.0.0.2/24 fd00::2/64\n\
      b 10.1.0.2/24 -- br\nnat host:up random\nnat host:br\nforward host:up tcp 80 to 10.1.0.2:80\n\
      forward host:up udp 53 to [fd01::2]:53\nroute b default via 10.1.0.1",
+    "node a, b\nbridge br\na:eth0 10.0.0.1/24 -- b:eth0 10.0.0.2/24 delay=20ms jitter=5ms loss=1% rate=10mbit\n\
+     b -- br mtu=1400 duplicate=0.5% reorder=25% delay=1.5ms corrupt=0.1%",
 ];
 
 /// Parses `src`, failing with the input if it panics, and checks what a
@@ -240,6 +279,32 @@ fn check(src: &str) -> bool {
             seen.insert((end.ns.0, name.clone())),
             "{src:?}: {name} twice"
         );
+    }
+    for impairment in plan.links.iter().filter_map(|l| l.impairment) {
+        let percentages = [
+            impairment.loss_ppm,
+            impairment.duplicate_ppm,
+            impairment.reorder_ppm,
+            impairment.corrupt_ppm,
+        ];
+        assert!(
+            percentages.iter().all(|&p| p <= 100 * PPM_PER_PERCENT),
+            "{src:?}: {impairment:?}"
+        );
+        let minute = Duration::from_secs(60);
+        assert!(
+            impairment.delay <= minute && impairment.jitter <= minute,
+            "{src:?}: {impairment:?}"
+        );
+        if impairment.jitter > Duration::ZERO || impairment.reorder_ppm > 0 {
+            assert!(impairment.delay > Duration::ZERO, "{src:?}: {impairment:?}");
+        }
+        if let Some(rate) = impairment.rate {
+            assert!(
+                (1..=100_000_000_000).contains(&rate),
+                "{src:?}: {impairment:?}"
+            );
+        }
     }
     let interfaces: HashSet<(usize, &str)> = plan
         .links
