@@ -293,8 +293,8 @@ mod tests {
         #[rustfmt::skip]
         let expected: Vec<u8> = vec![
             0x08, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, // NFTA_IMMEDIATE_DREG NFT_REG_VERDICT
-            0x14, 0x00, 0x02, 0x80,                         // NFTA_IMMEDIATE_DATA, nested, length 20
-            0x10, 0x00, 0x02, 0x80,                         //   NFTA_DATA_VERDICT, nested, length 16
+            0x10, 0x00, 0x02, 0x80,                         // NFTA_IMMEDIATE_DATA, nested, length 16
+            0x0c, 0x00, 0x02, 0x80,                         //   NFTA_DATA_VERDICT, nested, length 12
             0x08, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, //     NFTA_VERDICT_CODE NF_DROP
         ];
         assert_eq!(data.as_bytes(), expected);
