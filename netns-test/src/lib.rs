@@ -34,6 +34,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod impair;
 mod net;
 mod netlink;
 mod nftables;
@@ -45,6 +46,7 @@ mod sock_diag;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use impair::Impairment;
 pub use net::{Net, Node, Partition};
 pub use netns_test_macros::netns_test;
 pub use netns_test_topology::{Topology, TopologyError};

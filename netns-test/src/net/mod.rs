@@ -16,6 +16,7 @@ pub use node::Node;
 pub use partition::Partition;
 use routes::Route;
 
+use crate::impair::Impairments;
 use crate::netlink::{self, Netlink};
 use crate::nftables;
 use crate::sandbox::ns;
@@ -27,6 +28,8 @@ use crate::sandbox::ns;
 pub struct Net {
     /// `nodes[0]` is the host; then nodes and routers in declaration order.
     nodes: Vec<Node>,
+    /// The impaired links.
+    impairments: Arc<Impairments>,
 }
 
 impl fmt::Debug for Net {
@@ -75,7 +78,11 @@ impl Net {
     /// their state and addresses, routes, sockets (as `ss -tuan` shows them)
     /// and neighbours. The same text failure reports show.
     pub fn describe(&self) -> String {
-        describe_all(self.nodes.iter().map(|n| (n.name.as_str(), &n.netns)))
+        let mut out = describe_all(self.nodes.iter().map(|n| (n.name.as_str(), &n.netns)));
+        if let Some(impairments) = self.impairments.describe() {
+            out.push_str(&impairments);
+        }
+        out
     }
 
     /// Every namespace's name with its topology addresses, host first.
@@ -197,6 +204,16 @@ pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, BuildErr
             .collect::<std::io::Result<Vec<_>>>()
             .map_err(|e| format!("duplicate a namespace descriptor: {e}"))?,
     );
+    let impairments = Arc::new(Impairments::new(plan, Arc::clone(&network))?);
+    for link in &plan.links {
+        if let Some(impairment) = link.impairment {
+            for end in [&link.a, &link.b] {
+                impairments
+                    .set(end.ns.0, &end.ifname, impairment)
+                    .map_err(|e| BuildError::Failed(e.to_string()))?;
+            }
+        }
+    }
     let nodes = plan
         .namespaces
         .iter()
@@ -220,9 +237,11 @@ pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, BuildErr
                     .collect(),
             ),
             network: Arc::clone(&network),
+            id: i,
+            impairments: Arc::clone(&impairments),
         })
         .collect();
-    Ok(Net { nodes })
+    Ok(Net { nodes, impairments })
 }
 
 /// Puts the `nat` and `forward` statements of namespace `ns` in effect: its

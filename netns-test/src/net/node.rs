@@ -11,6 +11,7 @@ use std::time::Duration;
 use netns_test_topology::{Cidr, NsKind};
 
 use super::routes::{Dest, Route};
+use crate::impair::{Impairment, Impairments};
 use crate::netlink::{self, Netlink};
 use crate::sandbox::{config, ns, spawn};
 
@@ -30,6 +31,10 @@ pub struct Node {
     pub(super) routes: Mutex<Vec<Route>>,
     /// Every namespace of the test, to reach a link's peer.
     pub(super) network: Arc<Vec<OwnedFd>>,
+    /// This namespace's position in the plan (0: the host).
+    pub(super) id: usize,
+    /// The network's impaired links.
+    pub(super) impairments: Arc<Impairments>,
 }
 
 impl fmt::Debug for Node {
@@ -171,6 +176,35 @@ impl Node {
     #[track_caller]
     pub fn ping(&self, dst: IpAddr) -> io::Result<Duration> {
         self.run(|| crate::ping::ping(dst, Duration::from_secs(1)))
+    }
+
+    /// Impairs what this node sends out of `ifname` (an end of one of the
+    /// topology's links) from the next packet on: delay, jitter, loss,
+    /// duplication, reordering, corruption, a rate. Replaces what was set,
+    /// by the topology or an earlier call; `Impairment::new()` clears it.
+    /// What the peer sends back is not affected: impair its end too for
+    /// both directions.
+    ///
+    /// ```no_run
+    /// # use std::time::Duration;
+    /// # use netns_test::{Impairment, Net};
+    /// # fn body(net: &Net) -> std::io::Result<()> {
+    /// let lossy = Impairment::new().loss(30.0);
+    /// net.node("client").impair("eth0", lossy)?;
+    /// net.node("server").impair("eth0", lossy)?;
+    /// // ... the client's retries ...
+    /// net.node("client").impair("eth0", Impairment::new())?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// `InvalidInput` for an interface that is not a link end of this
+    /// node (the message lists those it has); the kernel's error, naming
+    /// the step, if the path could not be made.
+    pub fn impair(&self, ifname: &str, impairment: Impairment) -> io::Result<()> {
+        self.impairments
+            .set(self.id, ifname, impairment.plan())
+            .map_err(|e| io::Error::new(e.kind(), format!("node `{}`: {e}", self.name)))
     }
 
     /// Sets `ifname` in this node up or down and returns once the change has

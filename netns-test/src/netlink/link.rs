@@ -27,6 +27,8 @@ pub(crate) const LOOPBACK_IFINDEX: u32 = 1;
 
 /// `IFLA_IFNAME`
 const IFLA_IFNAME: u16 = 3;
+/// `IFLA_ADDRESS`: the link-layer address.
+const IFLA_ADDRESS: u16 = 1;
 /// `IFLA_MTU`
 const IFLA_MTU: u16 = 4;
 /// `IFLA_LINK`: for a veth, the peer's index (in the peer's namespace).
@@ -154,6 +156,23 @@ pub(crate) fn set_link(index: u32, up: bool, master: Option<u32>) -> RouteNetlin
     RouteNetlinkMessage::SetLink(msg)
 }
 
+/// `RTM_SETLINK` of link `index`: up, with the Ethernet address `mac`.
+pub(crate) fn set_link_mac_up(index: u32, mac: [u8; 6]) -> RouteNetlinkMessage {
+    let mut msg = LinkMessage::default();
+    msg.header.index = index;
+    msg.header.flags = LinkFlags::Up;
+    msg.header.change_mask = LinkFlags::Up;
+    msg.attributes.push(LinkAttribute::Address(mac.to_vec()));
+    RouteNetlinkMessage::SetLink(msg)
+}
+
+/// `RTM_DELLINK` of link `index` (a veth takes its peer with it).
+pub(crate) fn del_link(index: u32) -> RouteNetlinkMessage {
+    let mut msg = LinkMessage::default();
+    msg.header.index = index;
+    RouteNetlinkMessage::DelLink(msg)
+}
+
 /// `RTM_GETLINK` of the link named `name`.
 pub(crate) fn get_link(name: &str) -> RouteNetlinkMessage {
     let mut msg = LinkMessage::default();
@@ -222,6 +241,8 @@ pub(crate) struct LinkStatus {
     pub(crate) peer_netnsid: Option<i32>,
     /// `IFLA_INFO_KIND`: `veth`, `bridge`, ...
     pub(crate) kind: Option<String>,
+    /// `IFLA_ADDRESS`, when it is an Ethernet address.
+    pub(crate) mac: Option<[u8; 6]>,
 }
 
 /// Decodes the payload of an `RTM_NEWLINK` message. Reads only the
@@ -239,6 +260,7 @@ pub(crate) fn parse_link(payload: &[u8]) -> Result<LinkStatus, String> {
         peer: None,
         peer_netnsid: None,
         kind: None,
+        mac: None,
     };
     for nla in NlasIterator::new(payload.get(16..).unwrap_or(&[])) {
         let nla = nla.map_err(|e| e.to_string())?;
@@ -246,6 +268,7 @@ pub(crate) fn parse_link(payload: &[u8]) -> Result<LinkStatus, String> {
         match nla.kind() {
             IFLA_IFNAME => link.name = c_string(value),
             IFLA_MTU => link.mtu = u32_of(value)?,
+            IFLA_ADDRESS => link.mac = value.try_into().ok(),
             IFLA_LINK => link.peer = Some(u32_of(value)?).filter(|&i| i != header.index),
             IFLA_LINK_NETNSID => link.peer_netnsid = Some(u32_of(value)? as i32),
             IFLA_MASTER => link.master = Some(u32_of(value)?).filter(|&i| i != 0),
@@ -633,6 +656,7 @@ mod tests {
                 peer: Some(1001),
                 peer_netnsid: Some(3),
                 kind: Some("veth".into()),
+                mac: None,
             })
         );
     }

@@ -14,6 +14,7 @@ mod report;
 mod route;
 mod segment;
 pub(crate) mod socket;
+pub(crate) mod tc;
 mod wait;
 
 pub(crate) use apply::{add_route, apply, remove_route, set_link_up_and_wait};

@@ -436,6 +436,7 @@ mod tests {
             peer: None,
             peer_netnsid: None,
             kind: None,
+            mac: None,
         }
     }
 

@@ -206,6 +206,7 @@ mod tests {
             peer: Some(1001),
             peer_netnsid: None,
             kind: Some("veth".into()),
+            mac: None,
         };
         // No IFLA_LINK_NETNSID: in the namespace the link was read in.
         assert_eq!(Place::Id(3).of_peer(&link), Some(Place::Id(3)));

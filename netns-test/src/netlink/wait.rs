@@ -392,6 +392,7 @@ mod tests {
             peer: None,
             peer_netnsid: None,
             kind: None,
+            mac: None,
         }
     }
 
