@@ -264,3 +264,44 @@ fn the_same_seed_loses_the_same_packets() {
     assert_eq!(run("42"), first);
     assert_ne!(run("43"), first);
 }
+
+#[netns_test(topology = "node a, b; a:eth0 10.0.0.1/24 -- b:eth0 10.0.0.2/24")]
+fn impairing_and_clearing_many_times_leaves_nothing_behind(net: &Net) {
+    for i in 0..50 {
+        let imp = Impairment::new().delay(Duration::from_micros(100 + i));
+        net.node("a").impair("eth0", imp).unwrap();
+        net.node("b").impair("eth0", imp).unwrap();
+        if i % 10 == 0 {
+            net.node("a").ping(ip("10.0.0.2")).unwrap();
+        }
+        net.node("a").impair("eth0", Impairment::new()).unwrap();
+        net.node("b").impair("eth0", Impairment::new()).unwrap();
+    }
+    let state = net.describe();
+    let detours = state
+        .lines()
+        .filter(|l| l.trim_start().starts_with("imp") && l.contains("mtu"))
+        .count();
+    assert_eq!(detours, 0, "{state}");
+    assert!(state.contains("none now"), "{state}");
+    net.node("b").ping(ip("10.0.0.1")).unwrap();
+}
+
+#[netns_test(topology = "node a, b; a:eth0 10.0.0.1/24 -- b:eth0 10.0.0.2/24 delay=5ms")]
+fn an_impaired_link_can_be_partitioned_flapped_and_used_from_many_threads(net: &Net) {
+    let cut = net.partition(&["a"], &["b"]).unwrap();
+    assert!(net.node("a").ping(ip("10.0.0.2")).is_err());
+    cut.heal().unwrap();
+    net.node("a").set_link_up("eth0", false).unwrap();
+    net.node("a").set_link_up("eth0", true).unwrap();
+    std::thread::scope(|s| {
+        for i in 0..4u64 {
+            s.spawn(move || {
+                let imp = Impairment::new().delay(ms(1 + i));
+                net.node("a").impair("eth0", imp).unwrap();
+                net.node("a").ping(ip("10.0.0.2")).unwrap();
+            });
+        }
+    });
+    net.node("a").ping(ip("10.0.0.2")).unwrap();
+}
