@@ -34,6 +34,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod capture;
 mod impair;
 mod net;
 mod netlink;
@@ -46,6 +47,7 @@ mod sock_diag;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use capture::{Direction, IpView, Packet};
 pub use impair::Impairment;
 pub use net::{Net, Node, Partition};
 pub use netns_test_macros::netns_test;

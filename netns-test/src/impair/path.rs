@@ -55,6 +55,9 @@ struct State {
     hidden: Option<OwnedFd>,
     paths: BTreeMap<End, Path>,
     next: u32,
+    /// Every path ever made, by number: the end it served, so a capture
+    /// can name the frames it saw on `impNo` after the end.
+    served: Vec<End>,
 }
 
 /// Every impairment of one test's network.
@@ -158,6 +161,29 @@ impl Impairments {
         .map_err(|e| io::Error::new(e.kind(), format!("impair `{label}`: {e}")))
     }
 
+    /// How a capture names interface `ifname` of namespace `ns`: a path's
+    /// `impNo` is the end it serves (frames the end sent are seen there);
+    /// `impNi` is left out (its frames are seen again on the peer end).
+    pub(crate) fn capture_name(&self, ns: usize, ifname: &str) -> Option<String> {
+        let path = |suffix: char| -> Option<usize> {
+            ifname
+                .strip_prefix("imp")?
+                .strip_suffix(suffix)?
+                .parse()
+                .ok()
+        };
+        if path('i').is_some() {
+            return None;
+        }
+        if let Some(n) = path('o') {
+            let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(end) = state.served.get(n).filter(|e| e.ns == ns) {
+                return Some(end.ifname.clone());
+            }
+        }
+        Some(ifname.to_string())
+    }
+
     /// What is impaired, for failure reports; `None` when nothing ever was.
     pub(crate) fn describe(&self) -> Option<String> {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -231,6 +257,7 @@ impl Impairments {
             .try_clone()?;
         let n = state.next;
         state.next += 1;
+        state.served.push(end.clone());
         let (out_name, into_name) = (format!("imp{n}o"), format!("imp{n}i"));
         let (o_name, i_name) = (format!("o{n}"), format!("i{n}"));
 

@@ -16,6 +16,7 @@ pub use node::Node;
 pub use partition::Partition;
 use routes::Route;
 
+use crate::capture::{self, Capture, Packet};
 use crate::impair::Impairments;
 use crate::netlink::{self, Netlink};
 use crate::nftables;
@@ -30,6 +31,8 @@ pub struct Net {
     nodes: Vec<Node>,
     /// The impaired links.
     impairments: Arc<Impairments>,
+    /// Every frame, unless `NETNS_TEST_CAPTURE=never`.
+    capture: Option<Capture>,
 }
 
 impl fmt::Debug for Net {
@@ -83,6 +86,62 @@ impl Net {
             out.push_str(&impairments);
         }
         out
+    }
+
+    /// Every frame captured so far on every interface of every namespace
+    /// of the test, oldest first (within the capture's bounds: the newest
+    /// 20 000 frames or 32 MiB by default, see the README). Empty under
+    /// `NETNS_TEST_CAPTURE=never`.
+    ///
+    /// ```no_run
+    /// # use netns_test::{Direction, Net};
+    /// # fn body(net: &Net) {
+    /// let packets = net.packets();
+    /// // No packet from 10.0.0.5 left r1:eth1.
+    /// assert!(!packets.iter().any(|p| p.node() == "r1"
+    ///     && p.interface() == "eth1"
+    ///     && p.direction() == Direction::Out
+    ///     && p.ip().is_some_and(|ip| ip.src == "10.0.0.5".parse::<std::net::IpAddr>().unwrap())));
+    /// # }
+    /// ```
+    pub fn packets(&self) -> Vec<Packet> {
+        match &self.capture {
+            Some(capture) => capture.packets(&|ns, index| self.interface_name(ns, index)),
+            None => Vec::new(),
+        }
+    }
+
+    /// When the capture is written, if there is one.
+    pub(crate) fn capture_mode(&self) -> Option<capture::Mode> {
+        self.capture.as_ref().map(Capture::mode)
+    }
+
+    /// Stops the capture and writes it as `file` in `dir`; returns the
+    /// report's line about it.
+    pub(crate) fn save_capture(&self, dir: &std::path::Path, file: &str) -> String {
+        match &self.capture {
+            Some(capture) => capture
+                .save(dir, file, &|ns, index| self.interface_name(ns, index))
+                .unwrap_or_else(|e| {
+                    format!("capture: could not write {}: {e}", dir.join(file).display())
+                }),
+            None => String::new(),
+        }
+    }
+
+    /// The node and interface a capture names for interface `index` of
+    /// namespace `ns` (`None`: leave its frames out).
+    fn interface_name(&self, ns: usize, index: u32) -> (String, Option<String>) {
+        let Some(node) = self.nodes.get(ns) else {
+            return (format!("ns{ns}"), Some(format!("if{index}")));
+        };
+        let ifname = node
+            .link_name(index)
+            .unwrap_or_else(|| format!("if{index}"));
+        (
+            node.name.clone(),
+            self.impairments.capture_name(ns, &ifname),
+        )
     }
 
     /// Every namespace's name with its topology addresses, host first.
@@ -174,6 +233,18 @@ pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, BuildErr
         .map_err(|e| format!("create a network namespace (unshare CLONE_NEWNET): {e}"))?;
     let (mut fds, mut sockets): (Vec<OwnedFd>, Vec<Netlink>) =
         std::iter::once((host_fd, host_nl)).chain(others).unzip();
+    let capture = {
+        let settings = capture::Settings::from_env()?;
+        if settings.mode == capture::Mode::Never {
+            None
+        } else {
+            let borrowed: Vec<_> = fds.iter().map(|f| f.as_fd()).collect();
+            Some(
+                Capture::start(settings, &borrowed)
+                    .map_err(|e| format!("start the packet capture: {e}"))?,
+            )
+        }
+    };
     let created = Instant::now();
     times.namespaces = created - started;
     {
@@ -241,7 +312,11 @@ pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, BuildErr
             impairments: Arc::clone(&impairments),
         })
         .collect();
-    Ok(Net { nodes, impairments })
+    Ok(Net {
+        nodes,
+        impairments,
+        capture,
+    })
 }
 
 /// Puts the `nat` and `forward` statements of namespace `ns` in effect: its

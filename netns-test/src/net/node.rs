@@ -207,6 +207,23 @@ impl Node {
             .map_err(|e| io::Error::new(e.kind(), format!("node `{}`: {e}", self.name)))
     }
 
+    /// The name of interface `index` now, if it exists.
+    pub(super) fn link_name(&self, index: u32) -> Option<String> {
+        let mut nl = self.netlink();
+        let mut name = None;
+        nl.get(
+            netlink::link::get_link_by_index(index),
+            "read link",
+            "",
+            |_, payload| {
+                name = Some(netlink::link::parse_link(payload)?.name);
+                Ok(())
+            },
+        )
+        .ok()?;
+        name
+    }
+
     /// Sets `ifname` in this node up or down and returns once the change has
     /// taken effect. After `true` the link is operationally up, traffic
     /// flows, and the routes through it are back: the kernel deletes a

@@ -17,6 +17,7 @@ use super::ns;
 use super::outcome::Message;
 use super::{hosts, signals, spawn};
 use crate::__private::TestDef;
+use crate::capture;
 use crate::net::{self, BuildError, Net};
 
 /// The outcome pipe, shared by the test thread and the watchdog. The first
@@ -59,6 +60,9 @@ pub(crate) static FORKED: std::sync::atomic::AtomicBool = std::sync::atomic::Ato
 pub(crate) fn run(def: &TestDef, name: &str, body: fn(&Net) -> Result<(), String>) -> ! {
     let pipe = outcome_pipe();
     let parent_netns = std::env::var(config::PARENT_NETNS);
+    let capture_to = std::env::var_os(config::CAPTURE_TO)
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
     // What the parent told us is read; programs the test starts must not
     // inherit it. No other thread of ours runs yet (libtest's main thread
     // waits for this one).
@@ -79,7 +83,19 @@ pub(crate) fn run(def: &TestDef, name: &str, body: fn(&Net) -> Result<(), String
     }));
     let started = Instant::now();
     let mut times = Times::default();
-    let code = match run_test(def, body, &reporter, parent_netns, started, &mut times) {
+    let saving = Saving {
+        dir: capture_to,
+        file: crate::capture::file_name(name),
+    };
+    let code = match run_test(
+        def,
+        body,
+        &reporter,
+        parent_netns,
+        started,
+        &mut times,
+        &saving,
+    ) {
         Ok(()) => 0,
         Err(()) => 1,
     };
@@ -118,6 +134,12 @@ fn check_isolated(parent: Result<String, std::env::VarError>) -> Result<(), Stri
     Ok(())
 }
 
+/// Where a capture goes, if it is written.
+struct Saving {
+    dir: std::path::PathBuf,
+    file: String,
+}
+
 fn run_test(
     def: &TestDef,
     body: fn(&Net) -> Result<(), String>,
@@ -125,6 +147,7 @@ fn run_test(
     parent_netns: Result<String, std::env::VarError>,
     started: Instant,
     times: &mut Times,
+    saving: &Saving,
 ) -> Result<(), ()> {
     let setup = check_isolated(parent_netns)
         .map_err(BuildError::Failed)
@@ -165,11 +188,25 @@ fn run_test(
     times.body = body_started.elapsed();
     match result {
         Ok(()) => {
+            if net.capture_mode() == Some(capture::Mode::Always) {
+                // Where it went is printed with the test's own output.
+                println!(
+                    "netns-test: {}",
+                    net.save_capture(&saving.dir, &saving.file)
+                );
+            }
             lock(reporter).finish(&[Message::Passed]);
             Ok(())
         }
         Err(failure) => {
-            let state = net.describe();
+            let mut state = net.describe();
+            if net
+                .capture_mode()
+                .is_some_and(|m| m != capture::Mode::Never)
+            {
+                state.push_str(&net.save_capture(&saving.dir, &saving.file));
+                state.push('\n');
+            }
             lock(reporter).finish(&[Message::NetworkState(state), failure]);
             Err(())
         }

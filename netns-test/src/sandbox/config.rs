@@ -18,8 +18,13 @@ pub(crate) const TIMINGS: &str = "NETNS_TEST_TIMINGS";
 /// working directory.
 pub(crate) const CHILD_DIR: &str = "NETNS_TEST_CHILD_DIR";
 
+/// Set in the child's environment to the directory its capture file goes
+/// to, chosen (and made writable) by the test process.
+pub(crate) const CAPTURE_TO: &str = "NETNS_TEST_CAPTURE_TO";
+
 /// The variables the parent sets for its child, and nothing else may.
-pub(crate) const INTERNAL: [&str; 4] = [CHILD_TEST, OUTCOME_FD, PARENT_NETNS, CHILD_DIR];
+pub(crate) const INTERNAL: [&str; 5] =
+    [CHILD_TEST, OUTCOME_FD, PARENT_NETNS, CHILD_DIR, CAPTURE_TO];
 
 /// `always` or `never`: override whether the child gets a user namespace.
 pub(crate) const USERNS: &str = "NETNS_TEST_USERNS";

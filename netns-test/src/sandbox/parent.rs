@@ -101,6 +101,12 @@ fn skip(def: &TestDef) {
     )));
 }
 
+/// Where this process's tests write their captures, found once.
+fn capture_directory() -> std::path::PathBuf {
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(crate::capture::directory).clone()
+}
+
 /// A test body, as the runtime calls it.
 type Body = fn(&crate::Net) -> Result<(), String>;
 
@@ -198,6 +204,11 @@ fn start(def: &'static TestDef, name: &str, body: Body, userns: bool) -> Result<
         outcome_w.as_raw_fd().to_string().into(),
     ));
     env.push((config::PARENT_NETNS.into(), format!("{dev}:{ino}").into()));
+    let capturing = crate::capture::Settings::from_env()
+        .map_or(true, |s| s.mode != crate::capture::Mode::Never);
+    if capturing {
+        env.push((config::CAPTURE_TO.into(), capture_directory().into()));
+    }
 
     let fds = spawn::ChildFds {
         stdout: stdout_w,
