@@ -391,3 +391,26 @@ mod pcapng {
         file
     }
 }
+
+/// The README's example, as written there.
+#[netns_test(topology_file = "tests/topologies/routed-dual.net")]
+fn the_router_forwards_and_never_leaks(net: &Net) {
+    net.node("a").ping("10.2.0.2".parse().unwrap()).unwrap();
+    let packets = net.packets();
+    assert!(packets.iter().any(|p| p.node() == "r"
+        && p.interface() == "eth1"
+        && p.direction() == Direction::Out
+        && p.ip().is_some_and(|ip| ip.icmp_type == Some(8))));
+    assert!(!packets.iter().any(|p| p.node() == "r"
+        && p.interface() == "eth0"
+        && p.direction() == Direction::Out
+        && p.ip()
+            .is_some_and(|ip| ip.src == "10.1.0.2".parse::<IpAddr>().unwrap())));
+    let shown: Vec<String> = packets.iter().map(|p| p.to_string()).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|l| l.contains("r:eth1 out 10.1.0.2 > 10.2.0.2 ICMP echo request")),
+        "{shown:#?}"
+    );
+}
