@@ -36,54 +36,30 @@ fn echo_once(listener: TcpListener) -> std::thread::JoinHandle<SocketAddr> {
     })
 }
 
-#[netns_test(topology = "
-    node ns1, world
-    bridge testbr 10.0.0.1/24 fd00::1/64
-    ns1:eth0 10.0.0.100/24 fd00::100/64 -- testbr:ns1-nic
-    host:uplink 192.0.2.1/24 2001:db8::1/64 -- world:eth0 192.0.2.2/24 2001:db8::2/64
-    route ns1 default via 10.0.0.1
-    route ns1 default via fd00::1
-    nat host:uplink
-")]
-fn tcp_through_the_nat_comes_from_the_uplink_address(net: &Net) {
-    let listener = net
-        .node("world")
-        .run(|| TcpListener::bind("192.0.2.2:7000").unwrap());
-    let server = echo_once(listener);
-    let echoed = net.node("ns1").run(|| {
-        let mut stream = TcpStream::connect("192.0.2.2:7000").unwrap();
-        round_trip(&mut stream, b"hello from ns1")
+/// Connects from `client` to `server` (in `world`), exchanges a message,
+/// and returns the address `world` saw the connection come from.
+fn connect_through(net: &Net, client: &str, server: &str) -> IpAddr {
+    let bind = server.to_string();
+    let listener = net.node("world").run(|| TcpListener::bind(bind).unwrap());
+    let accepted = echo_once(listener);
+    let echoed = net.node(client).run(|| {
+        let mut stream = TcpStream::connect(server).unwrap();
+        round_trip(&mut stream, b"hello through the NAT")
     });
-    assert_eq!(echoed, b"hello from ns1");
-    let peer = server.join().unwrap();
-    assert_eq!(peer.ip(), "192.0.2.1".parse::<IpAddr>().unwrap(), "{peer}");
+    assert_eq!(echoed, b"hello through the NAT");
+    accepted.join().unwrap().ip()
 }
 
-#[netns_test(topology = "
-    node ns1, world
-    bridge testbr 10.0.0.1/24 fd00::1/64
-    ns1:eth0 10.0.0.100/24 fd00::100/64 -- testbr:ns1-nic
-    host:uplink 192.0.2.1/24 2001:db8::1/64 -- world:eth0 192.0.2.2/24 2001:db8::2/64
-    route ns1 default via 10.0.0.1
-    route ns1 default via fd00::1
-    nat host:uplink
-")]
+#[netns_test(topology_file = "tests/topologies/nat-dual.net")]
+fn tcp_through_the_nat_comes_from_the_uplink_address(net: &Net) {
+    let seen = connect_through(net, "ns1", "192.0.2.2:7000");
+    assert_eq!(seen, "192.0.2.1".parse::<IpAddr>().unwrap());
+}
+
+#[netns_test(topology_file = "tests/topologies/nat-dual.net")]
 fn ipv6_through_the_nat_comes_from_the_uplink_address(net: &Net) {
-    let listener = net
-        .node("world")
-        .run(|| TcpListener::bind("[2001:db8::2]:7000").unwrap());
-    let server = echo_once(listener);
-    let echoed = net.node("ns1").run(|| {
-        let mut stream = TcpStream::connect("[2001:db8::2]:7000").unwrap();
-        round_trip(&mut stream, b"v6")
-    });
-    assert_eq!(echoed, b"v6");
-    let peer = server.join().unwrap();
-    assert_eq!(
-        peer.ip(),
-        "2001:db8::1".parse::<IpAddr>().unwrap(),
-        "{peer}"
-    );
+    let seen = connect_through(net, "ns1", "[2001:db8::2]:7000");
+    assert_eq!(seen, "2001:db8::1".parse::<IpAddr>().unwrap());
 }
 
 #[netns_test(topology = "
