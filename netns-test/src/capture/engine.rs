@@ -33,24 +33,32 @@ pub(crate) struct Engine {
 
 impl Engine {
     /// Captures every frame of the namespaces `netns` (indexed as given)
-    /// into `store`, each cut at `snaplen` bytes.
+    /// into `store`, each cut at `snaplen` bytes. Returns copies of the
+    /// sockets too.
     pub(crate) fn start(
         netns: &[BorrowedFd<'_>],
         snaplen: usize,
         store: Arc<Mutex<Store>>,
-    ) -> io::Result<Engine> {
+    ) -> io::Result<(Engine, Vec<OwnedFd>)> {
         let sockets = netns
             .iter()
             .map(|fd| ns::run_in(*fd, "netns-test-capture", open)?)
+            .collect::<io::Result<Vec<_>>>()?;
+        let copies = sockets
+            .iter()
+            .map(OwnedFd::try_clone)
             .collect::<io::Result<Vec<_>>>()?;
         let (stop_rx, stop_tx) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
         let thread = std::thread::Builder::new()
             .name("netns-test-capture".into())
             .spawn(move || capture(&sockets, &stop_rx, snaplen, &store))?;
-        Ok(Engine {
-            stop: Some(stop_tx),
-            thread: Some(thread),
-        })
+        Ok((
+            Engine {
+                stop: Some(stop_tx),
+                thread: Some(thread),
+            },
+            copies,
+        ))
     }
 }
 

@@ -100,8 +100,10 @@ pub(crate) struct Capture {
     settings: Settings,
     store: Arc<Mutex<Store>>,
     started: SystemTime,
-    /// Stopped (and the last frames read) by `finish`.
+    /// Stopped (and the last frames read) by `save`.
     engine: Mutex<Option<Engine>>,
+    /// Copies of the engine's sockets.
+    sockets: Vec<std::os::fd::OwnedFd>,
 }
 
 /// Names an interface of a namespace: `(node, ifname)`.
@@ -114,13 +116,19 @@ impl Capture {
             settings.max_frames,
             settings.max_bytes,
         )));
-        let engine = Engine::start(netns, settings.snaplen, Arc::clone(&store))?;
+        let (engine, sockets) = Engine::start(netns, settings.snaplen, Arc::clone(&store))?;
         Ok(Capture {
+            sockets,
             settings,
             store,
             started: SystemTime::now(),
             engine: Mutex::new(Some(engine)),
         })
+    }
+
+    /// The capture's packet sockets (copies: the thread has its own).
+    pub(crate) fn sockets(&self) -> impl Iterator<Item = std::os::fd::BorrowedFd<'_>> {
+        self.sockets.iter().map(std::os::fd::AsFd::as_fd)
     }
 
     pub(crate) fn mode(&self) -> Mode {

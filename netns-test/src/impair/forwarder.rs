@@ -42,6 +42,8 @@ pub(crate) struct Forwarder {
     pub(crate) counters: Arc<Counters>,
     /// Closing it wakes the thread up to stop.
     stop: Option<OwnedFd>,
+    /// Copies of the thread's packet sockets.
+    pub(crate) sockets: Vec<OwnedFd>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -78,9 +80,15 @@ impl Forwarder {
                             sys::packet_socket(to, false)?,
                         ))
                     });
+                    let copies = sockets.as_ref().map_err(|_| ()).and_then(|(rx, tx)| {
+                        Ok(vec![
+                            rx.try_clone().map_err(|_| ())?,
+                            tx.try_clone().map_err(|_| ())?,
+                        ])
+                    });
                     match sockets {
                         Ok((rx, tx)) => {
-                            let _ = ready_tx.send(Ok(()));
+                            let _ = ready_tx.send(Ok(copies.unwrap_or_default()));
                             forward(&rx, &tx, &stop_rx, &plan, &counters, seed);
                         }
                         Err(e) => {
@@ -93,11 +101,16 @@ impl Forwarder {
             .recv()
             .map_err(|_| io::Error::other("the forwarder thread ended before it was ready"))
             .and_then(|r| r);
+        let (sockets, started) = match started {
+            Ok(sockets) => (sockets, Ok(())),
+            Err(e) => (Vec::new(), Err(e)),
+        };
         let forwarder = Forwarder {
             plan,
             counters,
             stop: Some(stop_tx),
             thread: Some(thread),
+            sockets,
         };
         started.map(|()| forwarder)
     }

@@ -161,6 +161,21 @@ impl Impairments {
         .map_err(|e| io::Error::new(e.kind(), format!("impair `{label}`: {e}")))
     }
 
+    /// Copies of every forwarder's packet sockets.
+    pub(crate) fn sockets(&self) -> Vec<OwnedFd> {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state
+            .paths
+            .values()
+            .flat_map(|p| {
+                p.forwarder
+                    .sockets
+                    .iter()
+                    .filter_map(|s| s.try_clone().ok())
+            })
+            .collect()
+    }
+
     /// How a capture names interface `ifname` of namespace `ns`: a path's
     /// `impNo` is the end it serves (frames the end sent are seen there);
     /// `impNi` is left out (its frames are seen again on the peer end).

@@ -111,6 +111,18 @@ impl Net {
         }
     }
 
+    /// Descriptors that take long to close (packet sockets: an RCU grace
+    /// period each), for the child to hand to its parent at its end.
+    pub(crate) fn slow_to_close(&self) -> Vec<OwnedFd> {
+        let mut fds: Vec<OwnedFd> = self
+            .capture
+            .iter()
+            .flat_map(|c| c.sockets().filter_map(|s| s.try_clone_to_owned().ok()))
+            .collect();
+        fds.extend(self.impairments.sockets());
+        fds
+    }
+
     /// When the capture is written, if there is one.
     pub(crate) fn capture_mode(&self) -> Option<capture::Mode> {
         self.capture.as_ref().map(Capture::mode)

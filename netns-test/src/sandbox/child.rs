@@ -52,6 +52,19 @@ impl Reporter {
     }
 }
 
+impl Reporter {
+    /// Hands `fds` to the parent to close later (see `spawn::hand_off`);
+    /// only the process that runs the body may.
+    fn hand_off(&mut self, fds: &[std::os::fd::BorrowedFd<'_>]) {
+        if std::process::id() != self.owner || fds.is_empty() {
+            return;
+        }
+        use std::os::fd::AsFd;
+        // Failing, the sockets close with this process, only more slowly.
+        let _ = spawn::hand_off(self.pipe.as_fd(), &Message::HandOff.encode(), fds);
+    }
+}
+
 /// Set when this process is a fork of the fork server (not an `execve` of
 /// the test binary), for the timings line.
 pub(crate) static FORKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -186,6 +199,12 @@ fn run_test(
         Err(payload) => Err(Message::Panicked(panic_message(payload.as_ref()))),
     };
     times.body = body_started.elapsed();
+    {
+        use std::os::fd::AsFd;
+        let slow = net.slow_to_close();
+        let fds: Vec<_> = slow.iter().map(|fd| fd.as_fd()).collect();
+        lock(reporter).hand_off(&fds);
+    }
     match result {
         Ok(()) => {
             if net.capture_mode() == Some(capture::Mode::Always) {

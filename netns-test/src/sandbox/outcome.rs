@@ -28,6 +28,9 @@ pub(crate) enum Message {
     TimedOut(u64),
     /// The state of the network at the moment of failure.
     NetworkState(String),
+    /// Descriptors the child hands over to be closed later (they came as
+    /// `SCM_RIGHTS` with this frame). Says nothing about the test.
+    HandOff,
     /// A process other than the one that started the body (this pid, in
     /// the sandbox) tried to report an outcome: a process the body forked
     /// returned from it.
@@ -43,6 +46,7 @@ const TIMED_OUT: u8 = 6;
 const NETWORK_STATE: u8 = 7;
 const FOREIGN: u8 = 8;
 const UNSUPPORTED: u8 = 9;
+const HAND_OFF: u8 = 10;
 
 impl Message {
     /// The frame for this message.
@@ -59,6 +63,7 @@ impl Message {
             }
             Message::NetworkState(s) => (NETWORK_STATE, s.as_bytes()),
             Message::Foreign(pid) => return frame(FOREIGN, &pid.to_le_bytes()),
+            Message::HandOff => (HAND_OFF, &[]),
         };
         frame(tag, payload)
     }
@@ -99,6 +104,7 @@ pub(crate) fn decode(mut bytes: &[u8]) -> Vec<Message> {
             RETURNED => Message::Returned(text()),
             SETUP_FAILED => Message::SetupFailed(text()),
             UNSUPPORTED => Message::Unsupported(text()),
+            HAND_OFF => Message::HandOff,
             TIMED_OUT => {
                 let mut ms = [0u8; 8];
                 if payload.len() == 8 {
@@ -137,6 +143,7 @@ mod outcome_should {
             Message::NetworkState("ns1:\n  lo UP".into()),
             Message::Foreign(7),
             Message::Unsupported("CONFIG_NFT_MASQ is not set".into()),
+            Message::HandOff,
         ];
         let bytes: Vec<u8> = all.iter().flat_map(Message::encode).collect();
         assert_eq!(decode(&bytes), all);

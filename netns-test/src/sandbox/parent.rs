@@ -101,6 +101,19 @@ fn skip(def: &TestDef) {
     )));
 }
 
+/// Closes descriptors the sandbox handed over (packet sockets), each on a
+/// thread of its own so their RCU grace periods overlap, and none on the
+/// test's path.
+fn close_later(fds: Vec<OwnedFd>) {
+    for fd in fds {
+        // Without a thread to spare, the closure and its descriptor are
+        // dropped right here instead.
+        let _ = std::thread::Builder::new()
+            .name("netns-test-close".into())
+            .spawn(move || drop(fd));
+    }
+}
+
 /// Where this process's tests write their captures, found once.
 fn capture_directory() -> std::path::PathBuf {
     static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
@@ -176,7 +189,8 @@ fn start_error(step: &'static str, e: io::Error) -> StartError {
 fn start(def: &'static TestDef, name: &str, body: Body, userns: bool) -> Result<Child, StartError> {
     let (stdout_r, stdout_w) = spawn::pipe().map_err(|e| start_error("pipe", e))?;
     let (stderr_r, stderr_w) = spawn::pipe().map_err(|e| start_error("pipe", e))?;
-    let (outcome_r, outcome_w) = spawn::pipe().map_err(|e| start_error("pipe", e))?;
+    let (outcome_r, outcome_w) =
+        spawn::outcome_channel().map_err(|e| start_error("socketpair", e))?;
     let (status_r, status_w) = spawn::pipe().map_err(|e| start_error("pipe", e))?;
     let (go_r, go_w) = spawn::pipe().map_err(|e| start_error("pipe", e))?;
 
@@ -402,6 +416,7 @@ fn collect(child: Child, deadline: Duration) -> Collected {
     let mut stdout = Forward::new(false);
     let mut stderr = Forward::new(true);
     let mut outcome_bytes = Vec::new();
+    let mut handed = Vec::new();
     let mut status_bytes = Vec::new();
     let mut killed = false;
     let mut open = [true; 4];
@@ -444,6 +459,18 @@ fn collect(child: Child, deadline: Duration) -> Collected {
             if p.revents().is_none_or(|r| r.is_empty()) {
                 continue;
             }
+            if i == 2 {
+                match spawn::recv_with_fds(pipes[i].as_fd(), &mut buf) {
+                    Ok((0, _)) => open[i] = false,
+                    Ok((n, fds)) => {
+                        outcome_bytes.extend_from_slice(&buf[..n]);
+                        handed.extend(fds);
+                    }
+                    Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => {}
+                    Err(_) => open[i] = false,
+                }
+                continue;
+            }
             match nix::unistd::read(pipes[i], &mut buf) {
                 Ok(0) | Err(_) => open[i] = false,
                 Ok(n) => match i {
@@ -464,7 +491,14 @@ fn collect(child: Child, deadline: Duration) -> Collected {
     // Every process of the sandbox is gone now; take what is left in the pipes.
     drain(&child.stdout, |b| stdout.push(b));
     drain(&child.stderr, |b| stderr.push(b));
-    drain(&child.outcome, |b| outcome_bytes.extend_from_slice(b));
+    while let Ok((n, fds)) = spawn::recv_with_fds(child.outcome.as_fd(), &mut buf) {
+        if n == 0 {
+            break;
+        }
+        outcome_bytes.extend_from_slice(&buf[..n]);
+        handed.extend(fds);
+    }
+    close_later(handed);
     drain(&child.status, |b| status_bytes.extend_from_slice(b));
     stdout.finish();
     stderr.finish();
@@ -623,7 +657,7 @@ fn verdict(
     let result = c.messages.iter().rev().find(|m| {
         !matches!(
             m,
-            Message::NetworkState(_) | Message::Started | Message::Foreign(_)
+            Message::NetworkState(_) | Message::Started | Message::Foreign(_) | Message::HandOff
         )
     });
     let reason = match result {
@@ -673,7 +707,10 @@ fn verdict(
             Duration::from_millis(*ms),
             config::TIMEOUT
         ),
-        Some(Message::Started | Message::NetworkState(_) | Message::Foreign(_)) | None => {
+        Some(
+            Message::Started | Message::NetworkState(_) | Message::Foreign(_) | Message::HandOff,
+        )
+        | None => {
             let how = match c.status.map(exit_status) {
                 Some(e) => format!("its process {}", e.describe()),
                 None => format!("its sandbox {}", init_ended(c.init.as_ref())),

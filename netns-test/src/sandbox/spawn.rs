@@ -23,7 +23,7 @@
 
 use std::ffi::{CStr, CString, OsString};
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStringExt;
 
 use nix::fcntl::OFlag;
@@ -195,6 +195,81 @@ fn cstring(s: OsString) -> io::Result<CString> {
 /// A pipe: `(read end, write end)`, both close-on-exec.
 pub(crate) fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     Ok(pipe2(OFlag::O_CLOEXEC)?)
+}
+
+/// The outcome channel: a stream socket pair rather than a pipe, so that
+/// the child can hand descriptors to the parent at its end (see
+/// [`hand_off`]). Written and read like a pipe otherwise.
+pub(crate) fn outcome_channel() -> io::Result<(OwnedFd, OwnedFd)> {
+    use nix::sys::socket::{socketpair, AddressFamily, SockFlag, SockType};
+    Ok(socketpair(
+        AddressFamily::Unix,
+        SockType::Stream,
+        None,
+        SockFlag::SOCK_CLOEXEC,
+    )?)
+}
+
+/// Most descriptors sent in one message (the kernel's `SCM_MAX_FD` is 253).
+const HAND_OFF_CHUNK: usize = 200;
+
+/// Sends `fds` over the outcome channel `socket`, in as many messages as
+/// needed, each with `frame`. The parent keeps
+/// them and closes them later, off the test's path: closing a packet
+/// socket waits for an RCU grace period (`synchronize_net`), over 10 ms
+/// each, which would otherwise be paid by the sandbox's exit.
+pub(crate) fn hand_off(
+    socket: BorrowedFd<'_>,
+    frame: &[u8],
+    fds: &[BorrowedFd<'_>],
+) -> io::Result<()> {
+    use nix::sys::socket::{sendmsg, ControlMessage, MsgFlags};
+    let raw: Vec<RawFd> = fds.iter().map(|fd| fd.as_raw_fd()).collect();
+    // Each message carries the frame: a message without data carries no
+    // rights, and the parent decodes what it reads as frames.
+    for chunk in raw.chunks(HAND_OFF_CHUNK) {
+        sendmsg::<()>(
+            socket.as_raw_fd(),
+            &[std::io::IoSlice::new(frame)],
+            &[ControlMessage::ScmRights(chunk)],
+            MsgFlags::MSG_NOSIGNAL,
+            None,
+        )?;
+    }
+    Ok(())
+}
+
+/// Reads what is waiting on the outcome channel into `buf`, keeping the
+/// descriptors that came with it. `Ok((0, _))` at the end.
+pub(crate) fn recv_with_fds(
+    socket: BorrowedFd<'_>,
+    buf: &mut [u8],
+) -> io::Result<(usize, Vec<OwnedFd>)> {
+    use nix::sys::socket::{recvmsg, ControlMessageOwned, MsgFlags};
+    let mut space = nix::cmsg_space!([RawFd; HAND_OFF_CHUNK]);
+    let mut iov = [std::io::IoSliceMut::new(buf)];
+    let msg = recvmsg::<()>(
+        socket.as_raw_fd(),
+        &mut iov,
+        Some(&mut space),
+        MsgFlags::MSG_CMSG_CLOEXEC | MsgFlags::MSG_DONTWAIT,
+    )?;
+    let mut raw = Vec::new();
+    if let Ok(cmsgs) = msg.cmsgs() {
+        for cmsg in cmsgs {
+            if let ControlMessageOwned::ScmRights(fds) = cmsg {
+                raw.extend(fds);
+            }
+        }
+    }
+    let bytes = msg.bytes;
+    // SAFETY: the kernel just installed these descriptors in this process,
+    // and nothing else knows their numbers.
+    let fds = raw
+        .into_iter()
+        .map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+        .collect();
+    Ok((bytes, fds))
 }
 
 /// The file descriptors the child gets. Made by the parent before the clone.
