@@ -10,12 +10,15 @@
 //! inside `unshare -Urnm`. Beside them, timed the same way, run workloads
 //! without netns-test: the raw-netlink floor of "tcp pair" and gateflow
 //! 0.1.2's two sandboxes (`peer.rs`), and the ratios issue 10 sets targets
-//! for. Nothing here asserts on time.
+//! for. Last, impaired links (`impaired.rs`): delay, jitter, loss and rate
+//! measured with real traffic beside issue 12's targets. Nothing here
+//! asserts on time.
 
 mod baseline;
 mod floor;
 mod fork;
 mod gateflow_peer;
+mod impaired;
 mod peer;
 mod rtnl;
 mod stats;
@@ -25,7 +28,7 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use peer::{Kind, Peer};
-use stats::ms;
+use stats::{ms, Summary};
 use workload::{Phases, Row, Workload};
 
 /// The workloads without netns-test; `--quick` divides the counts.
@@ -120,7 +123,7 @@ fn parse_args() -> Result<Options, String> {
                     "usage: cargo run --release -p netns-test-bench -- [--quick] \
                      [WORKLOAD...]\n  --quick   a fast smoke run (fewer tests per workload)\n  \
                      WORKLOAD  only these (module names: w_bare w_walk w_tcp w_lan8 \
-                     w_setup32 w_setup128, `ip`, `floor` or `gateflow`)"
+                     w_setup32 w_setup128, `ip`, `floor`, `gateflow` or `impaired`)"
                         .into(),
                 )
             }
@@ -160,11 +163,6 @@ fn main() -> ExitCode {
     } else {
         None
     };
-    let base_median = baseline
-        .as_ref()
-        .and_then(|b| b.as_ref().ok())
-        .map(|s| s.median);
-
     let mut rows = Vec::new();
     let mut failed = false;
     for w in WORKLOADS.iter().filter(|w| wanted(w.module)) {
@@ -203,13 +201,44 @@ fn main() -> ExitCode {
         peer_rows.push((p, row));
     }
 
+    let impaired = wanted("impaired").then(|| {
+        eprintln!("running the impaired links (one test at a time)...");
+        impaired::measure(&binary, options.quick)
+    });
+    for failure in impaired.iter().flatten().filter_map(impaired::Row::failure) {
+        eprintln!("netns-test-bench: impaired links: {failure}");
+        failed = true;
+    }
+
+    if !rows.is_empty() || baseline.is_some() || !peer_rows.is_empty() {
+        print_setup_tables(&rows, baseline.as_ref(), &peer_rows);
+    }
+    if let Some(rows) = &impaired {
+        impaired::print(rows, options.quick);
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The per-test tables: workloads, baseline and peers, issue 10's ratios,
+/// the phases inside the sandbox.
+fn print_setup_tables(
+    rows: &[(Workload, Row)],
+    baseline: Option<&Result<Summary, String>>,
+    peer_rows: &[(Peer, Result<Row, String>)],
+) {
+    let base_median = baseline.and_then(|b| b.as_ref().ok()).map(|s| s.median);
+
     println!();
     println!(
         "| workload | tests | median | p90 | tests/s, 1 worker | tests/s, 2 workers | \
          vs ip baseline |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|");
-    for (w, r) in &rows {
+    for (w, r) in rows {
         let ratio = base_median.map_or("-".to_string(), |b| {
             format!("{:.2}x", r.end_to_end.median / b)
         });
@@ -223,7 +252,7 @@ fn main() -> ExitCode {
             r.parallel_rate,
         );
     }
-    match &baseline {
+    match baseline {
         Some(Ok(b)) => println!(
             "| ip baseline (walk-through) | {} | {} | {} | {:.0} | - | 1.00x |",
             b.n,
@@ -234,7 +263,7 @@ fn main() -> ExitCode {
         Some(Err(note)) => println!("| ip baseline | skipped: {note} | | | | | |"),
         None => {}
     }
-    for (p, row) in &peer_rows {
+    for (p, row) in peer_rows {
         match row {
             Ok(r) => println!(
                 "| {} | {} | {} | {} | {:.0} | {:.0} | {} |",
@@ -252,7 +281,7 @@ fn main() -> ExitCode {
             Err(e) => println!("| {} | skipped: {e} | | | | | |", p.name),
         }
     }
-    print_ratios(&rows, &peer_rows);
+    print_ratios(rows, peer_rows);
 
     println!();
     println!(
@@ -265,7 +294,7 @@ fn main() -> ExitCode {
          peak memory (VmHWM) |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (w, r) in &rows {
+    for (w, r) in rows {
         let p: &Phases = &r.phases;
         let outside = (r.end_to_end.median - p.setup.median - p.body.median).max(0.0);
         println!(
@@ -282,7 +311,7 @@ fn main() -> ExitCode {
         );
     }
     println!();
-    for (w, r) in &rows {
+    for (w, r) in rows {
         println!(
             "- {}: {} tests with 2 workers in {:.2} s; first test of a process (probe \
              included) {}",
@@ -292,18 +321,13 @@ fn main() -> ExitCode {
             ms(r.first_test)
         );
     }
-    for (p, row) in &peer_rows {
+    for (p, row) in peer_rows {
         if let Ok(r) = row {
             println!(
                 "- {}: {} tests with 2 workers in {:.2} s",
                 p.name, p.parallel, r.parallel_wall
             );
         }
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
     }
 }
 

@@ -25,7 +25,7 @@ pub(crate) fn summarize(values: &[f64]) -> Summary {
 }
 
 /// The `q` quantile of sorted `values`, by linear interpolation.
-fn percentile(sorted: &[f64], q: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], q: f64) -> f64 {
     let pos = q * (sorted.len() - 1) as f64;
     let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
     sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)

@@ -4,6 +4,12 @@
 //! the small ones, 10 of the big setups. All are `#[ignore]`d: `cargo test --workspace`
 //! skips them, and the driver (`src/main.rs`) runs them with
 //! `--include-ignored`. Copy `NNN` of workload `w` is named `w::dN::dN::dN::run`.
+//!
+//! The impaired-link workloads (`impaired::*`, in `workloads/impaired.rs`)
+//! measure traffic rather than setup, so each exists once.
+
+#[path = "workloads/impaired.rs"]
+mod impaired;
 
 /// `copies!{ items }` makes 1000 copies of `items`, in modules `d0::d0::d0`
 /// to `d9::d9::d9`.
