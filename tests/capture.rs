@@ -414,3 +414,31 @@ fn the_router_forwards_and_never_leaks(net: &Net) {
         "{shown:#?}"
     );
 }
+
+#[netns_test(
+    topology = "node a; a:eth0 10.0.0.1/24 -- host:eth0 10.0.0.2/24",
+    timeout = "500ms"
+)]
+#[ignore = "fixture: run by a_timed_out_test_writes_its_capture_too"]
+fn fixture_ping_then_hang(net: &Net) {
+    net.node("a").ping(ip("10.0.0.2")).unwrap();
+    loop {
+        std::thread::park();
+    }
+}
+
+#[test]
+fn a_timed_out_test_writes_its_capture_too() {
+    let dir = scratch("timeout");
+    let out = run_fixture(
+        "fixture_ping_then_hang",
+        &[("NETNS_TEST_CAPTURE_DIR", dir.to_str().unwrap())],
+    );
+    assert!(!out.status.success());
+    let file = pcapng::read(&reported_path(&out));
+    assert!(file
+        .frames
+        .iter()
+        .any(|f| ipv4_icmp(&f.data) == Some((1, 0))));
+    std::fs::remove_dir_all(dir).unwrap();
+}

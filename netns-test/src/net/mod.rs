@@ -32,7 +32,7 @@ pub struct Net {
     /// The impaired links.
     impairments: Arc<Impairments>,
     /// Every frame, unless `NETNS_TEST_CAPTURE=never`.
-    capture: Option<Capture>,
+    capture: Option<Arc<Capture>>,
 }
 
 impl fmt::Debug for Net {
@@ -125,7 +125,7 @@ impl Net {
 
     /// When the capture is written, if there is one.
     pub(crate) fn capture_mode(&self) -> Option<capture::Mode> {
-        self.capture.as_ref().map(Capture::mode)
+        self.capture.as_ref().map(|c| c.mode())
     }
 
     /// Stops the capture and writes it as `file` in `dir`; returns the
@@ -169,13 +169,20 @@ impl Net {
             .iter()
             .map(|n| Ok((n.name.clone(), ns::dup(&n.netns)?)))
             .collect::<io::Result<_>>()?;
-        Ok(Snapshot { namespaces })
+        Ok(Snapshot {
+            namespaces,
+            capture: self.capture.clone(),
+            impairments: Arc::clone(&self.impairments),
+        })
     }
 }
 
-/// Namespaces to describe later, held by their own fds.
+/// Namespaces to describe later, held by their own fds, and the capture to
+/// write: what a watchdog needs when the test thread is stuck.
 pub(crate) struct Snapshot {
     namespaces: Vec<(String, OwnedFd)>,
+    capture: Option<Arc<Capture>>,
+    impairments: Arc<Impairments>,
 }
 
 impl Snapshot {
@@ -183,6 +190,53 @@ impl Snapshot {
     pub(crate) fn describe(&self) -> String {
         describe_all(self.namespaces.iter().map(|(n, fd)| (n.as_str(), fd)))
     }
+
+    /// As [`Net::save_capture`], naming interfaces over fresh netlink
+    /// sockets (the nodes' own may be held by the stuck test thread).
+    pub(crate) fn save_capture(&self, dir: &std::path::Path, file: &str) -> String {
+        let Some(capture) = &self.capture else {
+            return String::new();
+        };
+        if capture.mode() == capture::Mode::Never {
+            return String::new();
+        }
+        let name = |ns: usize, index: u32| -> (String, Option<String>) {
+            let Some((node, fd)) = self.namespaces.get(ns) else {
+                return (format!("ns{ns}"), Some(format!("if{index}")));
+            };
+            let ifname = ns::run_in(fd.as_fd(), node, || link_name(index))
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| format!("if{index}"));
+            (node.clone(), self.impairments.capture_name(ns, &ifname))
+        };
+        capture
+            .save(dir, file, &name)
+            .map(|line| format!("{line}\n"))
+            .unwrap_or_else(|e| {
+                format!(
+                    "capture: could not write {}: {e}\n",
+                    dir.join(file).display()
+                )
+            })
+    }
+}
+
+/// The name of interface `index` of the calling thread's namespace.
+fn link_name(index: u32) -> Option<String> {
+    let mut nl = Netlink::open().ok()?;
+    let mut name = None;
+    nl.get(
+        netlink::link::get_link_by_index(index),
+        "read link",
+        "",
+        |_, payload| {
+            name = Some(netlink::link::parse_link(payload)?.name);
+            Ok(())
+        },
+    )
+    .ok()?;
+    name
 }
 
 /// Describes each namespace from a thread inside it, over a fresh socket, so
@@ -251,10 +305,10 @@ pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, BuildErr
             None
         } else {
             let borrowed: Vec<_> = fds.iter().map(|f| f.as_fd()).collect();
-            Some(
+            Some(Arc::new(
                 Capture::start(settings, &borrowed)
                     .map_err(|e| format!("start the packet capture: {e}"))?,
-            )
+            ))
         }
     };
     let created = Instant::now();

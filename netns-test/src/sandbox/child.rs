@@ -184,7 +184,7 @@ fn run_test(
             return Err(());
         }
     };
-    if let Err(e) = watchdog(&net, reporter, started, timeout) {
+    if let Err(e) = watchdog(&net, reporter, started, timeout, saving) {
         lock(reporter).finish(&[Message::SetupFailed(e)]);
         return Err(());
     }
@@ -310,8 +310,10 @@ fn watchdog(
     reporter: &Arc<Mutex<Reporter>>,
     started: Instant,
     timeout: Duration,
+    saving: &Saving,
 ) -> Result<(), String> {
     use std::os::fd::{AsFd, IntoRawFd};
+    let (dir, file) = (saving.dir.clone(), saving.file.clone());
     let fail = |e: std::io::Error| format!("start the watchdog: {e}");
     let (wake_r, wake_w) = spawn::pipe().map_err(fail)?;
     let (ack_r, ack_w) = spawn::pipe().map_err(fail)?;
@@ -323,7 +325,8 @@ fn watchdog(
         let mut pfd = [PollFd::new(wake_r.as_fd(), PollFlags::POLLIN)];
         match poll(&mut pfd, wait) {
             Ok(0) => {
-                let state = snapshot.describe();
+                let mut state = snapshot.describe();
+                state.push_str(&snapshot.save_capture(&dir, &file));
                 let elapsed = started.elapsed().as_millis() as u64;
                 if lock(&reporter)
                     .finish(&[Message::NetworkState(state), Message::TimedOut(elapsed)])
@@ -334,7 +337,8 @@ fn watchdog(
             }
             Ok(_) => {
                 // A crash handler woke us: the process is about to die of a signal.
-                let state = snapshot.describe();
+                let mut state = snapshot.describe();
+                state.push_str(&snapshot.save_capture(&dir, &file));
                 lock(&reporter).finish(&[Message::NetworkState(state)]);
                 let _ = nix::unistd::write(&ack_w, &[1]);
             }
