@@ -52,3 +52,59 @@ pub use impair::Impairment;
 pub use net::{Net, Node, Partition};
 pub use netns_test_macros::netns_test;
 pub use netns_test_topology::{Topology, TopologyError};
+
+/// Runs `body` in a sandbox with the network of `topology`, built at run
+/// time, with every guarantee of [`#[netns_test]`](netns_test): fresh
+/// namespaces, readiness, the verdict the body's own, a report and a
+/// capture on failure, nothing left behind. For a topology a plain
+/// `#[test]` reads or builds while it runs (a file, a generated case):
+///
+/// ```no_run
+/// #[test]
+/// fn every_saved_topology_builds() {
+///     let text = std::fs::read_to_string("tests/topologies/lan.net").unwrap();
+///     let topology: netns_test::Topology = text.parse().unwrap();
+///     netns_test::run_in_network(&topology, |net| {
+///         for node in net.nodes() {
+///             node.ping(net.host().ipv4().into()).unwrap();
+///         }
+///     });
+/// }
+/// ```
+///
+/// Call it once per test, from the test's own thread: the test runs again
+/// in the sandbox's process, up to this call, which there builds the
+/// network and runs `body` (so what the test does before the call must not
+/// depend on anything outside the test). The body returns `()` or a
+/// `Result<(), E: Debug>`; an `Err` fails the test. A test that calls it
+/// must not be `#[should_panic]`: expect a panic inside the body instead,
+/// since a failure of the framework would look like one.
+///
+/// # Panics
+/// With the test's failure, as `#[netns_test]` fails it; at once when it is
+/// not called from a libtest test's thread, or called twice in one test.
+#[track_caller]
+pub fn run_in_network<R: __private::TestReturn>(topology: &Topology, body: impl FnOnce(&Net) -> R) {
+    thread_local! {
+        static CALLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    let thread = std::thread::current();
+    let Some(name) = thread.name().filter(|n| *n != "main") else {
+        panic!(
+            "netns_test::run_in_network: call it from a test's own thread (libtest names it \
+             after the test): the sandbox runs the test again to get to the body"
+        );
+    };
+    if CALLED.with(|c| c.replace(true)) {
+        panic!(
+            "netns_test::run_in_network: called twice in `{name}`; call it once per test (the \
+             sandbox runs the test again up to the call, so a second call would never be reached \
+             there)"
+        );
+    }
+    sandbox::run_at_run_time(
+        name,
+        topology,
+        Box::new(move |net: &Net| body(net).into_test_result()),
+    );
+}

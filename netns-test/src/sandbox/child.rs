@@ -70,7 +70,24 @@ impl Reporter {
 pub(crate) static FORKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Runs the test body in this (already sandboxed) process and exits.
-pub(crate) fn run(def: &TestDef, name: &str, body: fn(&Net) -> Result<(), String>) -> ! {
+/// Where the child's topology comes from.
+pub(crate) enum Source<'a> {
+    /// The text `#[netns_test]` checked at compile time.
+    Text(&'static str),
+    /// A topology the test built or parsed at run time.
+    Parsed(&'a Topology),
+}
+
+/// A body to run once, whatever its kind.
+pub(crate) type Body<'a> = Box<dyn FnOnce(&Net) -> Result<(), String> + 'a>;
+
+/// What the child builds and runs.
+struct Work<'a> {
+    source: Source<'a>,
+    body: Body<'a>,
+}
+
+pub(crate) fn run(def: &TestDef, name: &str, source: Source<'_>, body: Body<'_>) -> ! {
     let pipe = outcome_pipe();
     let parent_netns = std::env::var(config::PARENT_NETNS);
     let capture_to = std::env::var_os(config::CAPTURE_TO)
@@ -102,7 +119,7 @@ pub(crate) fn run(def: &TestDef, name: &str, body: fn(&Net) -> Result<(), String
     };
     let code = match run_test(
         def,
-        body,
+        Work { source, body },
         &reporter,
         parent_netns,
         started,
@@ -155,7 +172,7 @@ struct Saving {
 
 fn run_test(
     def: &TestDef,
-    body: fn(&Net) -> Result<(), String>,
+    work: Work<'_>,
     reporter: &Arc<Mutex<Reporter>>,
     parent_netns: Result<String, std::env::VarError>,
     started: Instant,
@@ -164,7 +181,7 @@ fn run_test(
 ) -> Result<(), ()> {
     let setup = check_isolated(parent_netns)
         .map_err(BuildError::Failed)
-        .and_then(|()| build(def, &mut times.build));
+        .and_then(|()| build(work.source, &mut times.build));
     times.setup = started.elapsed();
     let net = match setup {
         Ok(net) => net,
@@ -193,7 +210,8 @@ fn run_test(
         let _ = Message::Started.send(&mut r.pipe);
     }
     let body_started = Instant::now();
-    let result = match catch_unwind(AssertUnwindSafe(|| body(&net))) {
+    let (shared, body) = (&net, work.body);
+    let result = match catch_unwind(AssertUnwindSafe(move || body(shared))) {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(Message::Returned(e)),
         Err(payload) => Err(Message::Panicked(panic_message(payload.as_ref()))),
@@ -239,9 +257,16 @@ fn lock(reporter: &Mutex<Reporter>) -> std::sync::MutexGuard<'_, Reporter> {
 }
 
 /// Parses the topology (already validated at compile time) and builds it.
-fn build(def: &TestDef, times: &mut net::BuildTimes) -> Result<Net, BuildError> {
+fn build(source: Source<'_>, times: &mut net::BuildTimes) -> Result<Net, BuildError> {
     let started = Instant::now();
-    let topology = Topology::from_str(def.topology).map_err(|e| e.to_string())?;
+    let parsed;
+    let topology = match source {
+        Source::Text(text) => {
+            parsed = Topology::from_str(text).map_err(|e| e.to_string())?;
+            &parsed
+        }
+        Source::Parsed(topology) => topology,
+    };
     times.parse = started.elapsed();
     let net = net::build(topology.plan(), times)?;
     hosts::install(&hosts::render(&net.names()))

@@ -20,7 +20,9 @@ mod signals;
 pub(crate) mod spawn;
 pub(crate) mod transient;
 
-use crate::__private::TestDef;
+use netns_test_topology::Topology;
+
+use crate::__private::{ShouldPanic, TestDef};
 use crate::Net;
 
 /// Runs one test; see [`crate::__private::run`].
@@ -28,14 +30,48 @@ use crate::Net;
 pub(crate) fn run(def: &'static TestDef, body: fn(&Net) -> Result<(), String>) {
     let name = libtest_name(def);
     match std::env::var_os(config::CHILD_TEST) {
-        Some(wanted) if wanted == name.as_str() => child::run(def, &name, body),
+        Some(wanted) if wanted == name.as_str() => child::run(
+            def,
+            &name,
+            child::Source::Text(def.topology),
+            Box::new(body),
+        ),
         Some(wanted) => panic!(
             "netns-test: this process was started to run `{}` but libtest ran `{name}`; \
              {} must not be set by hand",
             wanted.to_string_lossy(),
             config::CHILD_TEST
         ),
-        None => parent::run(def, &name, body),
+        None => parent::run(def, &name, Some(body)),
+    }
+}
+
+/// What a network built at run time runs with: no timeout of its own (the
+/// default, `NETNS_TEST_TIMEOUT`), no `#[should_panic]` known.
+static AT_RUN_TIME: TestDef = TestDef {
+    module_path: "",
+    name: "",
+    topology: "",
+    timeout_ms: None,
+    should_panic: ShouldPanic::No,
+};
+
+/// Runs `body` in a sandbox with the network of `topology`, for the test
+/// `name` (libtest's name of the calling test); see
+/// [`crate::run_in_network`].
+#[track_caller]
+pub(crate) fn run_at_run_time(name: &str, topology: &Topology, body: child::Body<'_>) {
+    match std::env::var_os(config::CHILD_TEST) {
+        Some(wanted) if wanted == name => {
+            child::run(&AT_RUN_TIME, name, child::Source::Parsed(topology), body)
+        }
+        Some(wanted) => panic!(
+            "netns-test: this process was started to run `{}` but libtest ran `{name}`; \
+             {} must not be set by hand",
+            wanted.to_string_lossy(),
+            config::CHILD_TEST
+        ),
+        None => parent::run(&AT_RUN_TIME, name, None),
     }
 }
 

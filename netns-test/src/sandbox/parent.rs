@@ -36,7 +36,7 @@ const EXIT_CHECK: Duration = Duration::from_millis(20);
 
 /// Runs the test `name` in a sandboxed child and hands libtest its verdict.
 #[track_caller]
-pub(crate) fn run(def: &'static TestDef, name: &str, body: Body) {
+pub(crate) fn run(def: &'static TestDef, name: &str, body: Option<Body>) {
     let (verdict, state) = match probe::gate(name) {
         Ok(probe::Gate::Run) => match run_child(def, name, body) {
             Ok((verdict, state)) => (verdict, state),
@@ -126,7 +126,7 @@ type Body = fn(&crate::Net) -> Result<(), String>;
 fn run_child(
     def: &'static TestDef,
     name: &str,
-    body: Body,
+    body: Option<Body>,
 ) -> Result<(Verdict, Option<String>), String> {
     let timeout = config::timeout(def.timeout_ms)?;
     let userns = UserNs::from_env()?.wanted();
@@ -186,7 +186,12 @@ fn start_error(step: &'static str, e: io::Error) -> StartError {
     }
 }
 
-fn start(def: &'static TestDef, name: &str, body: Body, userns: bool) -> Result<Child, StartError> {
+fn start(
+    def: &'static TestDef,
+    name: &str,
+    body: Option<Body>,
+    userns: bool,
+) -> Result<Child, StartError> {
     let (stdout_r, stdout_w) = spawn::pipe().map_err(|e| start_error("pipe", e))?;
     let (stderr_r, stderr_w) = spawn::pipe().map_err(|e| start_error("pipe", e))?;
     let (outcome_r, outcome_w) =
@@ -232,7 +237,11 @@ fn start(def: &'static TestDef, name: &str, body: Body, userns: bool) -> Result<
         go: go_r,
         go_parent: go_w.as_raw_fd(),
     };
-    let pid = match by_server(def, name, body, userns, &env, &fds) {
+    // The fork server calls a test's body by its address; a body that is a
+    // closure (a network built at run time) has none, and the test binary
+    // is executed for it.
+    let served = body.and_then(|body| by_server(def, name, body, userns, &env, &fds));
+    let pid = match served {
         Some(started) => started?,
         None => {
             let cmd = spawn::Command::new("/proc/self/exe".into(), args, env)

@@ -470,12 +470,24 @@ unsafe fn run_child(data: *const ()) -> ! {
     let (def, body, name) = (served.def, served.body, served.name.clone());
     let test = std::thread::Builder::new()
         .name(name.clone())
-        .spawn(move || -> () { child::run(def, &name, body) });
+        .spawn(move || -> () {
+            child::run(
+                def,
+                &name,
+                child::Source::Text(def.topology),
+                Box::new(body),
+            )
+        });
     match test {
         Ok(handle) => {
             let _ = handle.join();
             std::process::exit(101)
         }
-        Err(_) => child::run(served.def, &served.name, served.body),
+        Err(_) => child::run(
+            served.def,
+            &served.name,
+            child::Source::Text(served.def.topology),
+            Box::new(served.body),
+        ),
     }
 }
