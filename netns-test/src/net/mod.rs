@@ -224,7 +224,11 @@ impl Snapshot {
 
 /// The name of interface `index` of the calling thread's namespace.
 fn link_name(index: u32) -> Option<String> {
-    let mut nl = Netlink::open().ok()?;
+    link_name_in(&mut Netlink::open().ok()?, index)
+}
+
+/// The name of interface `index` of `nl`'s namespace, if it exists.
+pub(super) fn link_name_in(nl: &mut Netlink, index: u32) -> Option<String> {
     let mut name = None;
     nl.get(
         netlink::link::get_link_by_index(index),

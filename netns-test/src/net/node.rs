@@ -209,19 +209,7 @@ impl Node {
 
     /// The name of interface `index` now, if it exists.
     pub(super) fn link_name(&self, index: u32) -> Option<String> {
-        let mut nl = self.netlink();
-        let mut name = None;
-        nl.get(
-            netlink::link::get_link_by_index(index),
-            "read link",
-            "",
-            |_, payload| {
-                name = Some(netlink::link::parse_link(payload)?.name);
-                Ok(())
-            },
-        )
-        .ok()?;
-        name
+        super::link_name_in(&mut self.netlink(), index)
     }
 
     /// Sets `ifname` in this node up or down and returns once the change has
