@@ -127,8 +127,9 @@ fn capture(sockets: &[OwnedFd], stop: &OwnedFd, snaplen: usize, store: &Mutex<St
     }
 }
 
-/// Reads every frame waiting on `socket` into the store.
-fn drain(ns: usize, socket: BorrowedFd<'_>, buf: &mut [u8], store: &Mutex<Store>) {
+/// Reads every frame waiting on `socket` (of namespace `ns`) into the
+/// store.
+pub(super) fn drain(ns: usize, socket: BorrowedFd<'_>, buf: &mut [u8], store: &Mutex<Store>) {
     let mut cmsg = nix::cmsg_space!(nix::sys::time::TimeSpec);
     let mut batch = Vec::new();
     loop {

@@ -17,7 +17,7 @@ mod store;
 
 use std::collections::HashMap;
 use std::io;
-use std::os::fd::BorrowedFd;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -138,6 +138,13 @@ impl Capture {
     /// What was captured so far, named by `name` (which returns `None` as
     /// the interface name for frames to leave out).
     pub(crate) fn packets(&self, name: &Namer<'_>) -> Vec<Packet> {
+        // Frames reach a packet socket as they are sent or received, but the
+        // capture thread reads them a little later: read what is waiting
+        // now, so that everything that happened before this call is here.
+        let mut buf = vec![0u8; self.settings.snaplen.max(64)];
+        for (ns, socket) in self.sockets.iter().enumerate() {
+            engine::drain(ns, socket.as_fd(), &mut buf, &self.store);
+        }
         let store = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let mut names = HashMap::new();
         in_time_order(&store)

@@ -88,8 +88,9 @@ impl Net {
         out
     }
 
-    /// Every frame captured so far on every interface of every namespace
-    /// of the test, oldest first (within the capture's bounds: the newest
+    /// Every frame sent or received so far on every interface of every
+    /// namespace of the test (all that happened before this call), oldest
+    /// first (within the capture's bounds: the newest
     /// 20 000 frames or 32 MiB by default, see the README). Empty under
     /// `NETNS_TEST_CAPTURE=never`.
     ///
