@@ -130,8 +130,11 @@ fn capture(sockets: &[OwnedFd], stop: &OwnedFd, snaplen: usize, store: &Mutex<St
 /// Reads every frame waiting on `socket` (of namespace `ns`) into the
 /// store.
 pub(super) fn drain(ns: usize, socket: BorrowedFd<'_>, buf: &mut [u8], store: &Mutex<Store>) {
+    // The store stays locked while the socket is read: a reader that finds
+    // the socket empty (`Net::packets`) then knows that no frame read from
+    // it is still on its way to the store.
+    let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
     let mut cmsg = nix::cmsg_space!(nix::sys::time::TimeSpec);
-    let mut batch = Vec::new();
     loop {
         let mut iov = [IoSliceMut::new(buf)];
         let msg = match recvmsg::<LinkAddr>(
@@ -161,25 +164,16 @@ pub(super) fn drain(ns: usize, socket: BorrowedFd<'_>, buf: &mut [u8], store: &M
         let Some(addr) = msg.address else {
             continue;
         };
-        batch.push(Record {
+        let (ifindex, outgoing) = (addr.ifindex() as u32, addr.pkttype() == PACKET_OUTGOING);
+        let kept = len.min(buf.len());
+        store.push(Record {
             ns,
-            ifindex: addr.ifindex() as u32,
-            outgoing: addr.pkttype() == PACKET_OUTGOING,
+            ifindex,
+            outgoing,
             time,
-            data: Vec::new(),
+            data: buf[..kept].to_vec(),
             len: len as u32,
         });
-        let kept = len.min(buf.len());
-        if let Some(last) = batch.last_mut() {
-            last.data = buf[..kept].to_vec();
-        }
-    }
-    if batch.is_empty() {
-        return;
-    }
-    let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
-    for record in batch {
-        store.push(record);
     }
 }
 
