@@ -92,8 +92,19 @@ fn render(func: ItemFn, test: &Test) -> TokenStream {
     let name = &sig.ident;
     let name_text = name.to_string();
 
+    // The test's parts live beside the `#[test]` function, not inside it:
+    // a `harness = false` target compiles `#[test]` functions out, and its
+    // harness finds the test through the registration below.
+    let body_name = Ident::new(&format!("__netns_test_body_{name_text}"), name.span());
+    let run_name = Ident::new(&format!("__netns_test_run_{name_text}"), Span::call_site());
+    let def_name = Ident::new(&format!("__NETNS_TEST_DEF_{name_text}"), Span::call_site());
+    let register_name = Ident::new(
+        &format!("__NETNS_TEST_REGISTER_{name_text}"),
+        Span::call_site(),
+    );
+    let ignored = attrs.iter().any(|a| a.path().is_ident("ignore"));
     let mut body_sig = sig.clone();
-    body_sig.ident = Ident::new("__netns_test_body", name.span());
+    body_sig.ident = body_name.clone();
 
     let topology = match &test.topology {
         Checked::None => quote!(""),
@@ -132,7 +143,7 @@ fn render(func: ItemFn, test: &Test) -> TokenStream {
     } else {
         None
     };
-    let mut call = quote_spanned!(return_span=> __netns_test_body(#argument));
+    let mut call = quote_spanned!(return_span=> #body_name(#argument));
     if test.shape.is_async {
         call = quote_spanned!(return_span=> ::netns_test::__private::block_on(#call));
     }
@@ -146,27 +157,46 @@ fn render(func: ItemFn, test: &Test) -> TokenStream {
     };
 
     quote! {
+        #[doc(hidden)]
+        #[allow(non_snake_case)]
+        #body_sig #block
+        #[doc(hidden)]
+        #[allow(non_snake_case)]
+        fn #run_name(#parameter: &::netns_test::Net) -> ::core::result::Result<(), ::std::string::String> {
+            #result
+        }
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        static #def_name: ::netns_test::__private::TestDef = ::netns_test::__private::TestDef {
+            module_path: ::core::module_path!(),
+            name: #name_text,
+            topology: #topology,
+            timeout_ms: #timeout_ms,
+            should_panic: #should_panic,
+            ignored: #ignored,
+        };
+        // Before `main`, for `netns_test::harness`: a constructor, as the
+        // fork server's, that adds the test to the registry.
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unsafe_code)]
+        #[cfg(target_os = "linux")]
+        #[used]
+        #[unsafe(link_section = ".init_array")]
+        static #register_name: extern "C" fn() = {
+            extern "C" fn register() {
+                ::netns_test::__private::register(&#def_name, #run_name);
+            }
+            register
+        };
         #[::core::prelude::v1::test]
         #(#attrs)*
         #vis #fn_token #name() {
-            #body_sig #block
-            static __NETNS_TEST_DEF: ::netns_test::__private::TestDef =
-                ::netns_test::__private::TestDef {
-                    module_path: ::core::module_path!(),
-                    name: #name_text,
-                    topology: #topology,
-                    timeout_ms: #timeout_ms,
-                    should_panic: #should_panic,
-                };
             static __NETNS_TEST_STARTED: ::core::sync::atomic::AtomicBool =
                 ::core::sync::atomic::AtomicBool::new(false);
             if __NETNS_TEST_STARTED.swap(true, ::core::sync::atomic::Ordering::Relaxed) {
                 #registered_twice
             }
-            ::netns_test::__private::run(
-                &__NETNS_TEST_DEF,
-                |#parameter: &::netns_test::Net| #result,
-            );
+            ::netns_test::__private::run(&#def_name, #run_name);
         }
     }
 }
@@ -201,31 +231,48 @@ mod expansion_should {
             },
         );
         let expected = quote! {
+            #[doc(hidden)]
+            #[allow(non_snake_case)]
+            fn __netns_test_body_my_test(net: &Net) -> Result<(), MyErr> { body(net) }
+            #[doc(hidden)]
+            #[allow(non_snake_case)]
+            fn __netns_test_run_my_test(net: &::netns_test::Net)
+                -> ::core::result::Result<(), ::std::string::String> {
+                ::netns_test::__private::TestReturn::into_test_result(__netns_test_body_my_test(net))
+            }
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals)]
+            static __NETNS_TEST_DEF_my_test: ::netns_test::__private::TestDef =
+                ::netns_test::__private::TestDef {
+                    module_path: ::core::module_path!(),
+                    name: "my_test",
+                    topology: "node a",
+                    timeout_ms: ::core::option::Option::Some(10000u64),
+                    should_panic: ::netns_test::__private::ShouldPanic::YesWithMessage("x"),
+                    ignored: false,
+                };
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals, unsafe_code)]
+            #[cfg(target_os = "linux")]
+            #[used]
+            #[unsafe(link_section = ".init_array")]
+            static __NETNS_TEST_REGISTER_my_test: extern "C" fn() = {
+                extern "C" fn register() {
+                    ::netns_test::__private::register(&__NETNS_TEST_DEF_my_test, __netns_test_run_my_test);
+                }
+                register
+            };
             #[::core::prelude::v1::test]
             #[doc = r" Checks a."]
             #[should_panic(expected = "x")]
             fn my_test() {
-                fn __netns_test_body(net: &Net) -> Result<(), MyErr> { body(net) }
-                static __NETNS_TEST_DEF: ::netns_test::__private::TestDef =
-                    ::netns_test::__private::TestDef {
-                        module_path: ::core::module_path!(),
-                        name: "my_test",
-                        topology: "node a",
-                        timeout_ms: ::core::option::Option::Some(10000u64),
-                        should_panic: ::netns_test::__private::ShouldPanic::YesWithMessage("x"),
-                    };
                 static __NETNS_TEST_STARTED: ::core::sync::atomic::AtomicBool =
                     ::core::sync::atomic::AtomicBool::new(false);
                 if __NETNS_TEST_STARTED.swap(true, ::core::sync::atomic::Ordering::Relaxed) {
                     ::std::eprintln!("{}", #REGISTERED_TWICE);
                     return;
                 }
-                ::netns_test::__private::run(
-                    &__NETNS_TEST_DEF,
-                    |net: &::netns_test::Net| ::netns_test::__private::TestReturn::into_test_result(
-                        __netns_test_body(net)
-                    ),
-                );
+                ::netns_test::__private::run(&__NETNS_TEST_DEF_my_test, __netns_test_run_my_test);
             }
         };
         assert_eq!(output, expected.to_string());
@@ -239,32 +286,32 @@ mod expansion_should {
                 pub fn solo() {}
             ),
         );
-        let expected = quote! {
+        let body = quote!(
+            fn __netns_test_body_solo() {}
+        );
+        let run = quote! {
+            fn __netns_test_run_solo(_: &::netns_test::Net)
+                -> ::core::result::Result<(), ::std::string::String> {
+                ::netns_test::__private::TestReturn::into_test_result(__netns_test_body_solo())
+            }
+        };
+        let test = quote! {
             #[::core::prelude::v1::test]
             pub fn solo() {
-                fn __netns_test_body() {}
-                static __NETNS_TEST_DEF: ::netns_test::__private::TestDef =
-                    ::netns_test::__private::TestDef {
-                        module_path: ::core::module_path!(),
-                        name: "solo",
-                        topology: "",
-                        timeout_ms: ::core::option::Option::None,
-                        should_panic: ::netns_test::__private::ShouldPanic::No,
-                    };
                 static __NETNS_TEST_STARTED: ::core::sync::atomic::AtomicBool =
                     ::core::sync::atomic::AtomicBool::new(false);
                 if __NETNS_TEST_STARTED.swap(true, ::core::sync::atomic::Ordering::Relaxed) {
                     ::core::panic!("{}", #REGISTERED_TWICE);
                 }
-                ::netns_test::__private::run(
-                    &__NETNS_TEST_DEF,
-                    |_: &::netns_test::Net| ::netns_test::__private::TestReturn::into_test_result(
-                        __netns_test_body()
-                    ),
-                );
+                ::netns_test::__private::run(&__NETNS_TEST_DEF_solo, __netns_test_run_solo);
             }
         };
-        assert_eq!(output, expected.to_string());
+        for part in [body, run, test] {
+            assert!(
+                output.contains(&part.to_string()),
+                "{part}\nnot in\n{output}"
+            );
+        }
     }
 
     #[test]
@@ -298,9 +345,9 @@ mod expansion_should {
             is_async: true,
         };
         let output = render(func, &test(shape, Checked::None)).to_string();
-        assert!(output.contains("async fn __netns_test_body (net : & Net) { }"));
+        assert!(output.contains("async fn __netns_test_body_t (net : & Net) { }"));
         assert!(output.contains(
-            "into_test_result (:: netns_test :: __private :: block_on (__netns_test_body (net)))"
+            "into_test_result (:: netns_test :: __private :: block_on (__netns_test_body_t (net)))"
         ));
     }
 
@@ -317,7 +364,8 @@ mod expansion_should {
             },
         );
         let kept = quote!(#[::core::prelude::v1::test] #[should_panic] #[ignore] fn t());
-        assert!(output.starts_with(&kept.to_string()), "{output}");
+        assert!(output.contains(&kept.to_string()), "{output}");
+        assert!(output.contains("ignored : true"), "{output}");
         let def = quote!(should_panic: ::netns_test::__private::ShouldPanic::Yes,);
         assert!(output.contains(&def.to_string()), "{output}");
     }

@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 
 mod capture;
+pub mod harness;
 mod impair;
 mod net;
 mod netlink;

@@ -19,6 +19,31 @@ pub struct TestDef {
     /// The test's `#[should_panic]`, which the parent must honour: only the
     /// body's own panic may satisfy it.
     pub should_panic: ShouldPanic,
+    /// `#[ignore]` (for `netns_test::harness`; libtest reads the attribute
+    /// itself).
+    pub ignored: bool,
+}
+
+/// A test body as the runtime calls it.
+pub type Body = fn(&Net) -> Result<(), String>;
+
+/// Every `#[netns_test]` of this binary, added before `main` by each
+/// test's constructor, for [`crate::harness`].
+static REGISTRY: std::sync::Mutex<Vec<(&'static TestDef, Body)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Adds a test to the registry (called by the constructor `#[netns_test]`
+/// emits, before `main`).
+pub fn register(def: &'static TestDef, body: Body) {
+    REGISTRY
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push((def, body));
+}
+
+/// The registered tests, in no particular order.
+pub(crate) fn registered() -> Vec<(&'static TestDef, Body)> {
+    REGISTRY.lock().unwrap_or_else(|p| p.into_inner()).clone()
 }
 
 /// A test's `#[should_panic]` attribute, as the macro read it.

@@ -54,6 +54,7 @@ static AT_RUN_TIME: TestDef = TestDef {
     topology: "",
     timeout_ms: None,
     should_panic: ShouldPanic::No,
+    ignored: false,
 };
 
 /// Runs `body` in a sandbox with the network of `topology`, for the test
@@ -77,7 +78,7 @@ pub(crate) fn run_at_run_time(name: &str, topology: &Topology, body: child::Body
 
 /// The name libtest knows the test by: the module path without the crate
 /// name, then the function name.
-fn libtest_name(def: &TestDef) -> String {
+pub(crate) fn libtest_name(def: &TestDef) -> String {
     match def.module_path.split_once("::") {
         Some((_crate, path)) => format!("{path}::{}", def.name),
         None => def.name.to_string(),
@@ -95,6 +96,7 @@ mod sandbox_should {
             topology: "",
             timeout_ms: None,
             should_panic: crate::__private::ShouldPanic::No,
+            ignored: false,
         }
     }
 
