@@ -119,6 +119,47 @@ fn assert_says(out: &Output, parts: &[&str]) {
     }
 }
 
+/// The newest `harness-*` test binary (`tests/harness.rs`) beside this one.
+fn harness_binary() -> Option<std::path::PathBuf> {
+    let deps = std::env::current_exe().ok()?.parent()?.to_path_buf();
+    std::fs::read_dir(deps)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.starts_with("harness-") && !name.contains('.')
+        })
+        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
+}
+
+#[test]
+fn where_namespaces_are_refused_the_harness_reports_its_trials_ignored() {
+    let Some(harness) = harness_binary() else {
+        eprintln!("no harness binary next to this test; not checked here");
+        return;
+    };
+    let mut cmd = Command::new(harness);
+    cmd.env("NETNS_TEST_USERNS", "always")
+        .env_remove("NETNS_TEST_UNSUPPORTED")
+        .env_remove("NEXTEST_EXECUTION_MODE");
+    seccomp::refuse_user_namespaces(&mut cmd, EPERM);
+    let out = cmd.output().expect("run the harness binary");
+    assert!(
+        out.status.success(),
+        "ignored is not failed:\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_says(
+        &out,
+        &[
+            "netns-test: every trial is ignored: this environment cannot run namespace tests",
+            "0 passed; 0 failed; 11 ignored",
+        ],
+    );
+}
+
 #[test]
 fn a_kernel_without_nf_tables_fails_a_nat_test_with_the_option_and_the_fix() {
     let out = run_without_nf_tables(NAT_FIXTURE, None);
