@@ -103,6 +103,9 @@ fn render(func: ItemFn, test: &Test) -> TokenStream {
         Span::call_site(),
     );
     let ignored = attrs.iter().any(|a| a.path().is_ident("ignore"));
+    // A test compiled only under a condition has its parts compiled only
+    // under it too.
+    let cfgs: Vec<_> = attrs.iter().filter(|a| a.path().is_ident("cfg")).collect();
     let mut body_sig = sig.clone();
     body_sig.ident = body_name.clone();
 
@@ -157,14 +160,17 @@ fn render(func: ItemFn, test: &Test) -> TokenStream {
     };
 
     quote! {
+        #(#cfgs)*
         #[doc(hidden)]
         #[allow(non_snake_case)]
         #body_sig #block
+        #(#cfgs)*
         #[doc(hidden)]
         #[allow(non_snake_case)]
         fn #run_name(#parameter: &::netns_test::Net) -> ::core::result::Result<(), ::std::string::String> {
             #result
         }
+        #(#cfgs)*
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         static #def_name: ::netns_test::__private::TestDef = ::netns_test::__private::TestDef {
@@ -177,6 +183,7 @@ fn render(func: ItemFn, test: &Test) -> TokenStream {
         };
         // Before `main`, for `netns_test::harness`: a constructor, as the
         // fork server's, that adds the test to the registry.
+        #(#cfgs)*
         #[doc(hidden)]
         #[allow(non_upper_case_globals, unsafe_code)]
         #[cfg(target_os = "linux")]
@@ -368,6 +375,21 @@ mod expansion_should {
         assert!(output.contains("ignored : true"), "{output}");
         let def = quote!(should_panic: ::netns_test::__private::ShouldPanic::Yes,);
         assert!(output.contains(&def.to_string()), "{output}");
+    }
+
+    #[test]
+    fn compile_the_parts_of_a_conditional_test_under_its_condition() {
+        let output = expand(
+            TokenStream::new(),
+            quote! {
+                #[cfg(feature = "x")]
+                fn t() {}
+            },
+        );
+        let cfg = quote!(#[cfg(feature = "x")]).to_string();
+        // The body, the run function, the definition, the registration and
+        // the test itself.
+        assert_eq!(output.matches(&cfg).count(), 5, "{output}");
     }
 
     #[test]
