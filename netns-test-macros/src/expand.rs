@@ -106,6 +106,15 @@ fn render(func: ItemFn, test: &Test) -> TokenStream {
     // A test compiled only under a condition has its parts compiled only
     // under it too.
     let cfgs: Vec<_> = attrs.iter().filter(|a| a.path().is_ident("cfg")).collect();
+    // The user's lint levels are for the user's code, which is the body.
+    let lints: Vec<_> = attrs
+        .iter()
+        .filter(|a| {
+            ["allow", "warn", "deny", "forbid", "expect"]
+                .iter()
+                .any(|lint| a.path().is_ident(lint))
+        })
+        .collect();
     let mut body_sig = sig.clone();
     body_sig.ident = body_name.clone();
 
@@ -161,6 +170,7 @@ fn render(func: ItemFn, test: &Test) -> TokenStream {
 
     quote! {
         #(#cfgs)*
+        #(#lints)*
         #[doc(hidden)]
         #[allow(non_snake_case)]
         #body_sig #block
