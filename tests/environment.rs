@@ -11,6 +11,8 @@ use std::process::{Command, Output};
 
 use netns_test::netns_test;
 
+mod support;
+
 /// The fixture's libtest name.
 const FIXTURE: &str = "fixture_needs_namespaces";
 
@@ -119,23 +121,9 @@ fn assert_says(out: &Output, parts: &[&str]) {
     }
 }
 
-/// The newest `harness-*` test binary (`tests/harness.rs`) beside this one.
-fn harness_binary() -> Option<std::path::PathBuf> {
-    let deps = std::env::current_exe().ok()?.parent()?.to_path_buf();
-    std::fs::read_dir(deps)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            name.starts_with("harness-") && !name.contains('.')
-        })
-        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
-}
-
 #[test]
 fn where_namespaces_are_refused_the_harness_reports_its_trials_ignored() {
-    let Some(harness) = harness_binary() else {
+    let Some(harness) = support::sibling_binary("harness", false) else {
         eprintln!("no harness binary next to this test; not checked here");
         return;
     };

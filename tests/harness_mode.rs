@@ -5,18 +5,11 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// The newest `harness-*` test binary beside this one.
+mod support;
+
+/// The harness target's binary beside this one.
 fn harness() -> Option<PathBuf> {
-    let deps = std::env::current_exe().ok()?.parent()?.to_path_buf();
-    std::fs::read_dir(deps)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            name.starts_with("harness-") && !name.contains('.')
-        })
-        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
+    support::sibling_binary("harness", false)
 }
 
 fn run(args: &[&str], fixture: bool) -> Option<Output> {

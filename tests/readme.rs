@@ -3,8 +3,10 @@
 //! binary (the one `cargo test --example walkthrough` runs), with only the
 //! times left out.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
+
+mod support;
 
 /// The fenced block after the `<!-- walkthrough output -->` marker.
 fn readme_walkthrough() -> String {
@@ -37,24 +39,9 @@ fn without_times(text: &str) -> String {
     out.trim().to_string()
 }
 
-/// The newest `walkthrough-*` test binary next to this one's directory.
-fn example_binary() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let examples = exe.parent()?.parent()?.join("examples");
-    std::fs::read_dir(examples)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            name.starts_with("walkthrough-") && !name.contains('.')
-        })
-        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
-}
-
 #[test]
 fn the_walkthrough_output_in_the_readme_is_what_the_command_prints() {
-    let Some(binary) = example_binary() else {
+    let Some(binary) = support::sibling_binary("walkthrough", true) else {
         // A copy of this binary run elsewhere (CI's unprivileged pass): the
         // check runs in the workspace's own runs.
         eprintln!("no walkthrough example binary next to this test; not checked here");

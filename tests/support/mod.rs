@@ -114,3 +114,26 @@ pub fn gone_within(marker: &str, limit: std::time::Duration) -> Result<(), Vec<u
 pub fn unique_sleep_marker(tag: u32) -> String {
     format!("{}.{:06}", 90_000 + tag, std::process::id() % 1_000_000)
 }
+
+/// The newest test binary named `<name>-<hash>` in `dir` beside this
+/// binary's directory (`deps`, or `../examples` for an example), if any:
+/// a copy of this binary run elsewhere (CI's unprivileged pass) may have
+/// none beside it.
+pub fn sibling_binary(name: &str, examples: bool) -> Option<std::path::PathBuf> {
+    let deps = std::env::current_exe().ok()?.parent()?.to_path_buf();
+    let dir = if examples {
+        deps.parent()?.join("examples")
+    } else {
+        deps
+    };
+    let prefix = format!("{name}-");
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            let file = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            file.starts_with(&prefix) && !file.contains('.')
+        })
+        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
+}
