@@ -50,9 +50,7 @@ impl Reporter {
         }
         true
     }
-}
 
-impl Reporter {
     /// Hands `fds` to the parent to close later (see `spawn::hand_off`);
     /// only the process that runs the body may.
     fn hand_off(&mut self, fds: &[std::os::fd::BorrowedFd<'_>]) {
@@ -69,7 +67,6 @@ impl Reporter {
 /// the test binary), for the timings line.
 pub(crate) static FORKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Runs the test body in this (already sandboxed) process and exits.
 /// Where the child's topology comes from.
 pub(crate) enum Source<'a> {
     /// The text `#[netns_test]` checked at compile time.
@@ -87,6 +84,7 @@ struct Work<'a> {
     body: Body<'a>,
 }
 
+/// Runs the test body in this (already sandboxed) process and exits.
 pub(crate) fn run(def: &TestDef, name: &str, source: Source<'_>, body: Body<'_>) -> ! {
     let pipe = outcome_pipe();
     let parent_netns = std::env::var(config::PARENT_NETNS);
