@@ -91,6 +91,36 @@ pub(crate) fn unfit_in(prefix: Cidr, ip: IpAddr) -> Option<Unfit> {
     }
 }
 
+/// Where `ip` is the network or broadcast address of one of `prefixes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NoHost {
+    /// `network` or `broadcast`.
+    pub(crate) what: &'static str,
+    /// The prefix, without host bits.
+    pub(crate) network: Cidr,
+    /// Its first and last host address, for the help.
+    pub(crate) first: IpAddr,
+    pub(crate) last: IpAddr,
+}
+
+/// The first of `prefixes` of which `ip` is the network or broadcast
+/// address (see [`unfit_in`]), if any.
+pub(crate) fn no_host_in(prefixes: &[Cidr], ip: IpAddr) -> Option<NoHost> {
+    prefixes.iter().find_map(|&prefix| {
+        let what = match unfit_in(prefix, ip)? {
+            Unfit::Network => "network",
+            _ => "broadcast",
+        };
+        let network = prefix.network();
+        Some(NoHost {
+            what,
+            network,
+            first: crate::cidr::next(network.addr),
+            last: crate::cidr::previous(prefix.last()),
+        })
+    })
+}
+
 /// Whether the runtime could give `ip` to a device: `fe80::<index>` with an
 /// index from [`FIRST_RUNTIME_IFINDEX`] to `u32::MAX`.
 fn is_runtime_link_local(ip: Ipv6Addr) -> bool {

@@ -17,14 +17,14 @@ use std::net::{IpAddr, SocketAddr};
 
 use super::{Owner, Validator};
 use crate::ast::{Forward, Interface, Nat};
-use crate::cidr::{family, next, previous};
+use crate::cidr::family;
 use crate::error::Error;
 use crate::model;
 use crate::names::{list, HOST};
 use crate::plan::{Cidr, NsId, Protocol};
 use crate::planner;
 use crate::span::Span;
-use crate::special::{is_link_local, unfit_in, unfit_ip, Unfit};
+use crate::special::{is_link_local, no_host_in, unfit_ip, NoHost, Unfit};
 use crate::suggest::closest;
 
 /// How many interfaces a "no such interface" help lists before "and N more".
@@ -398,17 +398,13 @@ impl<'a> Validator<'a> {
             return false;
         }
         let addrs = self.ns_addrs.get(ns.0).cloned().unwrap_or_default();
-        let special = addrs
-            .iter()
-            .find_map(|&prefix| unfit_in(prefix, ip).map(|unfit| (prefix, unfit)));
-        if let Some((prefix, unfit)) = special {
-            let what = if unfit == Unfit::Network {
-                "network"
-            } else {
-                "broadcast"
-            };
-            let network = prefix.network();
-            let (first, last) = (next(network.addr), previous(prefix.last()));
+        if let Some(NoHost {
+            what,
+            network,
+            first,
+            last,
+        }) = no_host_in(&addrs, ip)
+        {
             self.error(
                 Error::new(
                     span,

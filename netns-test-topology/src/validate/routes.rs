@@ -7,12 +7,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::Validator;
 use crate::ast::{Dest, Route};
-use crate::cidr::{family, next, previous};
+use crate::cidr::family;
 use crate::error::Error;
 use crate::model;
 use crate::names::list;
 use crate::plan::{Cidr, NsId};
-use crate::special::{unfit_in, unfit_interface, unfit_ip, Unfit};
+use crate::special::{no_host_in, unfit_interface, unfit_ip, NoHost, Unfit};
 
 impl<'a> Validator<'a> {
     pub(super) fn route(&mut self, route: &Route<'a>) {
@@ -143,17 +143,13 @@ impl<'a> Validator<'a> {
             return;
         }
         if addrs.iter().any(|a| a.contains(via)) {
-            let special = addrs
-                .iter()
-                .find_map(|&prefix| unfit_in(prefix, via).map(|unfit| (prefix, unfit)));
-            if let Some((prefix, unfit)) = special {
-                let what = if unfit == Unfit::Network {
-                    "network"
-                } else {
-                    "broadcast"
-                };
-                let network = prefix.network();
-                let (first, last) = (next(network.addr), previous(prefix.last()));
+            if let Some(NoHost {
+                what,
+                network,
+                first,
+                last,
+            }) = no_host_in(&addrs, via)
+            {
                 self.error(
                     Error::new(
                         route.via_span,
