@@ -54,9 +54,9 @@ struct Path {
 struct State {
     hidden: Option<OwnedFd>,
     paths: BTreeMap<End, Path>,
-    next: u32,
-    /// Every path ever made, by number: the end it served, so a capture
-    /// can name the frames it saw on `impNo` after the end.
+    /// Every path ever made, by number (the next one's is its length):
+    /// the end it served, so a capture can name the frames it saw on
+    /// `impNo` after the end.
     served: Vec<End>,
 }
 
@@ -270,8 +270,7 @@ impl Impairments {
             .as_ref()
             .ok_or_else(|| io::Error::other("no hidden namespace"))?
             .try_clone()?;
-        let n = state.next;
-        state.next += 1;
+        let n = u32::try_from(state.served.len()).unwrap_or(u32::MAX);
         state.served.push(end.clone());
         let (out_name, into_name) = (format!("imp{n}o"), format!("imp{n}i"));
         let (o_name, i_name) = (format!("o{n}"), format!("i{n}"));
