@@ -42,6 +42,7 @@ mod netlink;
 mod nftables;
 mod ping;
 mod sandbox;
+pub mod session;
 mod sock_diag;
 
 #[doc(hidden)]

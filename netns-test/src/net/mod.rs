@@ -124,6 +124,14 @@ impl Net {
         fds
     }
 
+    /// Every namespace's name and descriptor, host first.
+    pub(crate) fn namespaces(&self) -> Vec<(&str, std::os::fd::BorrowedFd<'_>)> {
+        self.nodes
+            .iter()
+            .map(|n| (n.name(), n.netns.as_fd()))
+            .collect()
+    }
+
     /// When the capture is written, if there is one.
     pub(crate) fn capture_mode(&self) -> Option<capture::Mode> {
         self.capture.as_ref().map(|c| c.mode())
@@ -187,6 +195,14 @@ pub(crate) struct Snapshot {
 }
 
 impl Snapshot {
+    /// As [`Net::namespaces`].
+    pub(crate) fn namespaces(&self) -> Vec<(&str, std::os::fd::BorrowedFd<'_>)> {
+        self.namespaces
+            .iter()
+            .map(|(n, fd)| (n.as_str(), fd.as_fd()))
+            .collect()
+    }
+
     /// As [`Net::describe`].
     pub(crate) fn describe(&self) -> String {
         describe_all(self.namespaces.iter().map(|(n, fd)| (n.as_str(), fd)))
@@ -294,8 +310,9 @@ impl From<String> for BuildError {
 
 /// Builds the network of `plan` from the host namespace (the calling
 /// thread's): namespaces, links, addresses, routes, sysctls, NAT rules;
-/// everything up and in effect.
-pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, BuildError> {
+/// everything up and in effect. With `capture`, frames are captured as
+/// `NETNS_TEST_CAPTURE` says; without, never (a session of the command).
+pub(crate) fn build(plan: &Plan, times: &mut BuildTimes, capture: bool) -> Result<Net, BuildError> {
     let started = Instant::now();
     ns::prepare_current().map_err(|e| format!("prepare the host namespace: {e}"))?;
     let host_fd = ns::current().map_err(|e| format!("open the host namespace: {e}"))?;
@@ -306,7 +323,7 @@ pub(crate) fn build(plan: &Plan, times: &mut BuildTimes) -> Result<Net, BuildErr
         std::iter::once((host_fd, host_nl)).chain(others).unzip();
     let capture = {
         let settings = capture::Settings::from_env()?;
-        if settings.mode == capture::Mode::Never {
+        if !capture || settings.mode == capture::Mode::Never {
             None
         } else {
             let borrowed: Vec<_> = fds.iter().map(|f| f.as_fd()).collect();

@@ -88,6 +88,7 @@ struct Work<'a> {
 pub(crate) fn run(def: &TestDef, name: &str, source: Source<'_>, body: Body<'_>) -> ! {
     let pipe = outcome_pipe();
     let parent_netns = std::env::var(config::PARENT_NETNS);
+    let pause = std::env::var_os(config::PAUSE_CHILD).is_some();
     let capture_to = std::env::var_os(config::CAPTURE_TO)
         .map(std::path::PathBuf::from)
         .unwrap_or_else(std::env::temp_dir);
@@ -114,6 +115,8 @@ pub(crate) fn run(def: &TestDef, name: &str, source: Source<'_>, body: Body<'_>)
     let saving = Saving {
         dir: capture_to,
         file: crate::capture::file_name(name),
+        name: name.to_string(),
+        pause,
     };
     let code = match run_test(
         def,
@@ -162,10 +165,16 @@ fn check_isolated(parent: Result<String, std::env::VarError>) -> Result<(), Stri
     Ok(())
 }
 
-/// Where a capture goes, if it is written.
+/// What happens to a failing test's network: where its capture goes, if
+/// it is written, and whether it is kept for `netns-test enter`.
 struct Saving {
     dir: std::path::PathBuf,
     file: String,
+    /// The test's libtest name.
+    name: String,
+    /// `NETNS_TEST_PAUSE=failure` with a terminal to wait on (the parent
+    /// decided).
+    pause: bool,
 }
 
 fn run_test(
@@ -179,7 +188,7 @@ fn run_test(
 ) -> Result<(), ()> {
     let setup = check_isolated(parent_netns)
         .map_err(BuildError::Failed)
-        .and_then(|()| build(work.source, &mut times.build));
+        .and_then(|()| build(work.source, &mut times.build, true));
     times.setup = started.elapsed();
     let net = match setup {
         Ok(net) => net,
@@ -242,7 +251,15 @@ fn run_test(
                 state.push_str(&net.save_capture(&saving.dir, &saving.file));
                 state.push('\n');
             }
-            lock(reporter).finish(&[Message::NetworkState(state), failure]);
+            // A panic that `#[should_panic]` expects is no failure to look at.
+            let expected = matches!(failure, Message::Panicked(_))
+                && def.should_panic != crate::__private::ShouldPanic::No;
+            if lock(reporter).finish(&[Message::NetworkState(state), failure])
+                && saving.pause
+                && !expected
+            {
+                pause(&net.namespaces(), &saving.name, reporter);
+            }
             Err(())
         }
     }
@@ -254,8 +271,13 @@ fn lock(reporter: &Mutex<Reporter>) -> std::sync::MutexGuard<'_, Reporter> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Parses the topology (already validated at compile time) and builds it.
-fn build(source: Source<'_>, times: &mut net::BuildTimes) -> Result<Net, BuildError> {
+/// Parses the topology (already validated at compile time) and builds it,
+/// with a capture if `capture` (as the environment says).
+pub(crate) fn build(
+    source: Source<'_>,
+    times: &mut net::BuildTimes,
+    capture: bool,
+) -> Result<Net, BuildError> {
     let started = Instant::now();
     let parsed;
     let topology = match source {
@@ -266,7 +288,7 @@ fn build(source: Source<'_>, times: &mut net::BuildTimes) -> Result<Net, BuildEr
         Source::Parsed(topology) => topology,
     };
     times.parse = started.elapsed();
-    let net = net::build(topology.plan(), times)?;
+    let net = net::build(topology.plan(), times, capture)?;
     hosts::install(&hosts::render(&net.names()))
         .map_err(|e| format!("give the network's names in /etc/hosts: {e}"))?;
     Ok(net)
@@ -337,6 +359,7 @@ fn watchdog(
 ) -> Result<(), String> {
     use std::os::fd::{AsFd, IntoRawFd};
     let (dir, file) = (saving.dir.clone(), saving.file.clone());
+    let (name, pausing) = (saving.name.clone(), saving.pause);
     let fail = |e: std::io::Error| format!("start the watchdog: {e}");
     let (wake_r, wake_w) = spawn::pipe().map_err(fail)?;
     let (ack_r, ack_w) = spawn::pipe().map_err(fail)?;
@@ -354,6 +377,9 @@ fn watchdog(
                 if lock(&reporter)
                     .finish(&[Message::NetworkState(state), Message::TimedOut(elapsed)])
                 {
+                    if pausing {
+                        pause(&snapshot.namespaces(), &name, &reporter);
+                    }
                     let _ = std::io::stdout().flush();
                     std::process::exit(1);
                 }
@@ -375,6 +401,41 @@ fn watchdog(
     // Both ends stay open for the life of the process: a crash may come at
     // any time until it exits.
     signals::install(wake_w.into_raw_fd(), ack_r.into_raw_fd()).map_err(fail)
+}
+
+/// Keeps the sandbox for `netns-test enter` until the parent ends it
+/// (`NETNS_TEST_PAUSE=failure`): publishes `namespaces`, says so, and
+/// waits. Returns only when the network could not be kept (the parent is
+/// told why), or in a process other than the body's.
+fn pause(
+    namespaces: &[(&str, std::os::fd::BorrowedFd<'_>)],
+    name: &str,
+    reporter: &Mutex<Reporter>,
+) {
+    let message = match super::publish::publish_namespaces(namespaces, name) {
+        Ok(()) => Message::Paused(namespaces.iter().map(|(n, _)| n.to_string()).collect()),
+        Err(e) => Message::PauseFailed(format!(
+            "cannot keep the network for `netns-test enter`: {e}"
+        )),
+    };
+    let paused = matches!(message, Message::Paused(_));
+    {
+        let mut r = lock(reporter);
+        if r.owner != std::process::id() {
+            return;
+        }
+        if message.send(&mut r.pipe).is_err() {
+            return;
+        }
+    }
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    if paused {
+        loop {
+            // The parent kills the sandbox once Enter is pressed.
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

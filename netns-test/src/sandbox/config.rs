@@ -22,9 +22,20 @@ pub(crate) const CHILD_DIR: &str = "NETNS_TEST_CHILD_DIR";
 /// to, chosen (and made writable) by the test process.
 pub(crate) const CAPTURE_TO: &str = "NETNS_TEST_CAPTURE_TO";
 
+/// Set in the child's environment when a failing test should keep its
+/// sandbox for `netns-test enter` (`NETNS_TEST_PAUSE=failure`, with a
+/// terminal to wait on).
+pub(crate) const PAUSE_CHILD: &str = "NETNS_TEST_PAUSE_CHILD";
+
 /// The variables the parent sets for its child, and nothing else may.
-pub(crate) const INTERNAL: [&str; 5] =
-    [CHILD_TEST, OUTCOME_FD, PARENT_NETNS, CHILD_DIR, CAPTURE_TO];
+pub(crate) const INTERNAL: [&str; 6] = [
+    CHILD_TEST,
+    OUTCOME_FD,
+    PARENT_NETNS,
+    CHILD_DIR,
+    CAPTURE_TO,
+    PAUSE_CHILD,
+];
 
 /// `always` or `never`: override whether the child gets a user namespace.
 pub(crate) const USERNS: &str = "NETNS_TEST_USERNS";

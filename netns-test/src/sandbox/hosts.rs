@@ -67,7 +67,7 @@ const RUN_DIR: &str = "/run/netns-test";
 
 /// Whether `/run` is the sandbox's own: a tmpfs holding nothing but what
 /// netns-test put there (the init mounted it empty just before).
-fn run_is_ours() -> io::Result<bool> {
+pub(super) fn run_is_ours() -> io::Result<bool> {
     let stat = nix::sys::statfs::statfs("/run")?;
     if stat.filesystem_type() != nix::sys::statfs::TMPFS_MAGIC {
         return Ok(false);

@@ -14,10 +14,14 @@ mod hosts;
 pub(crate) mod ns;
 mod outcome;
 mod parent;
+mod pause;
 pub(crate) mod probe;
+pub(crate) mod publish;
 mod server;
-mod signals;
+pub(crate) mod session;
+pub(crate) mod signals;
 pub(crate) mod spawn;
+pub(crate) mod terminal;
 pub(crate) mod transient;
 
 use netns_test_topology::Topology;

@@ -35,6 +35,13 @@ pub(crate) enum Message {
     /// the sandbox) tried to report an outcome: a process the body forked
     /// returned from it.
     Foreign(u32),
+    /// The test failed and its sandbox waits, enterable, for the parent to
+    /// end it (`NETNS_TEST_PAUSE=failure`): the namespaces' names, host
+    /// first. Says nothing about the test.
+    Paused(Vec<String>),
+    /// The sandbox could not be kept for `netns-test enter`: why. The child
+    /// goes on to exit as usual.
+    PauseFailed(String),
 }
 
 const STARTED: u8 = 1;
@@ -47,6 +54,8 @@ const NETWORK_STATE: u8 = 7;
 const FOREIGN: u8 = 8;
 const UNSUPPORTED: u8 = 9;
 const HAND_OFF: u8 = 10;
+const PAUSED: u8 = 11;
+const PAUSE_FAILED: u8 = 12;
 
 impl Message {
     /// The frame for this message.
@@ -64,6 +73,8 @@ impl Message {
             Message::NetworkState(s) => (NETWORK_STATE, s.as_bytes()),
             Message::Foreign(pid) => return frame(FOREIGN, &pid.to_le_bytes()),
             Message::HandOff => (HAND_OFF, &[]),
+            Message::Paused(names) => return frame(PAUSED, names.join(" ").as_bytes()),
+            Message::PauseFailed(s) => (PAUSE_FAILED, s.as_bytes()),
         };
         frame(tag, payload)
     }
@@ -105,6 +116,8 @@ pub(crate) fn decode(mut bytes: &[u8]) -> Vec<Message> {
             SETUP_FAILED => Message::SetupFailed(text()),
             UNSUPPORTED => Message::Unsupported(text()),
             HAND_OFF => Message::HandOff,
+            PAUSED => Message::Paused(text().split_whitespace().map(str::to_string).collect()),
+            PAUSE_FAILED => Message::PauseFailed(text()),
             TIMED_OUT => {
                 let mut ms = [0u8; 8];
                 if payload.len() == 8 {
@@ -144,6 +157,8 @@ mod outcome_should {
             Message::Foreign(7),
             Message::Unsupported("CONFIG_NFT_MASQ is not set".into()),
             Message::HandOff,
+            Message::Paused(vec!["host".into(), "ns1".into()]),
+            Message::PauseFailed("/run is the machine's".into()),
         ];
         let bytes: Vec<u8> = all.iter().flat_map(Message::encode).collect();
         assert_eq!(decode(&bytes), all);

@@ -23,7 +23,7 @@ use nix::unistd::{getegid, geteuid, Pid};
 
 use super::config::{self, UserNs};
 use super::outcome::{self, Message};
-use super::{ns, probe, server, spawn, transient};
+use super::{ns, pause, probe, server, spawn, transient};
 use crate::__private::{ShouldPanic, TestDef};
 
 /// How long after its own timeout the child gets to report before the parent
@@ -60,9 +60,15 @@ pub(crate) fn run(def: &'static TestDef, name: &str, body: Option<Body>) {
         },
         other => other,
     };
-    let state = state
+    let mut state = state
         .map(|s| format!("\nnetwork state at the moment of failure:\n{s}"))
         .unwrap_or_default();
+    if !matches!(verdict, Verdict::Passed | Verdict::Unsupported(_))
+        && pause::setting() == Ok(pause::Setting::NoTerminal)
+    {
+        state.push_str(pause::NO_TERMINAL);
+        state.push('\n');
+    }
     match verdict {
         Verdict::Passed | Verdict::Unsupported(_) => {}
         Verdict::BodyPanicked(message) => {
@@ -130,9 +136,10 @@ fn run_child(
 ) -> Result<(Verdict, Option<String>), String> {
     let timeout = config::timeout(def.timeout_ms)?;
     let userns = UserNs::from_env()?.wanted();
+    let pause = pause::setting()? == pause::Setting::OnFailure;
     let started = Instant::now();
-    let child = start(def, name, body, userns).map_err(|e| e.to_string())?;
-    let collected = collect(child, timeout + KILL_GRACE);
+    let child = start(def, name, body, userns, pause).map_err(|e| e.to_string())?;
+    let collected = collect(child, timeout + KILL_GRACE, name);
     Ok(verdict(name, timeout, started.elapsed(), collected))
 }
 
@@ -191,6 +198,7 @@ fn start(
     name: &str,
     body: Option<Body>,
     userns: bool,
+    pause: bool,
 ) -> Result<Child, StartError> {
     let (stdout_r, stdout_w) = spawn::pipe().map_err(|e| start_error("pipe", e))?;
     let (stderr_r, stderr_w) = spawn::pipe().map_err(|e| start_error("pipe", e))?;
@@ -227,6 +235,9 @@ fn start(
         .map_or(true, |s| s.mode != crate::capture::Mode::Never);
     if capturing {
         env.push((config::CAPTURE_TO.into(), capture_directory().into()));
+    }
+    if pause {
+        env.push((config::PAUSE_CHILD.into(), "1".into()));
     }
 
     let fds = spawn::ChildFds {
@@ -340,7 +351,7 @@ fn by_server(
     }
 }
 
-fn clone_error(e: io::Error, userns: bool) -> StartError {
+pub(super) fn clone_error(e: io::Error, userns: bool) -> StartError {
     let mut err = start_error(
         if userns {
             "clone(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS)"
@@ -372,7 +383,7 @@ fn clone_error(e: io::Error, userns: bool) -> StartError {
 }
 
 /// Maps root in the child's user namespace to our own uid and gid.
-fn write_id_maps(pid: Pid) -> Result<(), StartError> {
+pub(super) fn write_id_maps(pid: Pid) -> Result<(), StartError> {
     let proc = format!("/proc/{pid}");
     let write = |file: &str, text: String| {
         std::fs::write(format!("{proc}/{file}"), text).map_err(|e| {
@@ -420,7 +431,7 @@ struct Collected {
 /// their write ends for as long as it lives. When PID 1 has exited, every
 /// process of the sandbox is gone, so what is still in the pipes is all
 /// there is.
-fn collect(child: Child, deadline: Duration) -> Collected {
+fn collect(child: Child, deadline: Duration, name: &str) -> Collected {
     let start = Instant::now();
     let mut stdout = Forward::new(false);
     let mut stderr = Forward::new(true);
@@ -428,6 +439,9 @@ fn collect(child: Child, deadline: Duration) -> Collected {
     let mut handed = Vec::new();
     let mut status_bytes = Vec::new();
     let mut killed = false;
+    // The child paused (`NETNS_TEST_PAUSE=failure`) and the wait is over:
+    // no deadline any more, and the kill that follows is no timeout.
+    let mut held = false;
     let mut open = [true; 4];
     let mut init = None;
     let mut buf = vec![0u8; 64 * 1024];
@@ -441,7 +455,7 @@ fn collect(child: Child, deadline: Duration) -> Collected {
         if let Some(pidfd) = &child.pidfd {
             pfds.push(PollFd::new(pidfd.as_fd(), PollFlags::POLLIN));
         }
-        let mut wait = if killed {
+        let mut wait = if killed || held {
             Duration::MAX
         } else {
             deadline.saturating_sub(start.elapsed())
@@ -460,7 +474,7 @@ fn collect(child: Child, deadline: Duration) -> Collected {
                 killed = true;
             }
         }
-        if !killed && start.elapsed() >= deadline {
+        if !killed && !held && start.elapsed() >= deadline {
             let _ = kill(child.pid, Signal::SIGKILL);
             killed = true;
         }
@@ -474,6 +488,9 @@ fn collect(child: Child, deadline: Duration) -> Collected {
                     Ok((n, fds)) => {
                         outcome_bytes.extend_from_slice(&buf[..n]);
                         handed.extend(fds);
+                        if !held {
+                            held = hold_if_paused(name, child.pid, &outcome_bytes);
+                        }
                     }
                     Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => {}
                     Err(_) => open[i] = false,
@@ -522,6 +539,21 @@ fn collect(child: Child, deadline: Duration) -> Collected {
         init: init.flatten(),
         killed,
     }
+}
+
+/// When the child has said it paused, holds the test until Enter on the
+/// terminal, then ends the sandbox; returns whether it did.
+fn hold_if_paused(name: &str, pid: Pid, outcome_bytes: &[u8]) -> bool {
+    let messages = outcome::decode(outcome_bytes);
+    let Some(nodes) = messages.iter().find_map(|m| match m {
+        Message::Paused(nodes) => Some(nodes),
+        _ => None,
+    }) else {
+        return false;
+    };
+    pause::hold(name, pid, &messages, nodes);
+    let _ = kill(pid, Signal::SIGKILL);
+    true
 }
 
 /// Reads what is buffered in a pipe without waiting for writers that may
@@ -658,6 +690,18 @@ fn verdict(
         Message::NetworkState(s) => Some(s.clone()),
         _ => None,
     });
+    // Why the network could not be kept for `netns-test enter`, after it.
+    let state = match c.messages.iter().find_map(|m| match m {
+        Message::PauseFailed(why) => Some(why),
+        _ => None,
+    }) {
+        Some(why) => Some(format!(
+            "{}netns-test: {}=failure: not pausing: {why}\n",
+            state.unwrap_or_default(),
+            pause::PAUSE
+        )),
+        None => state,
+    };
     let started = c.messages.contains(&Message::Started);
     let foreign = c.messages.iter().find_map(|m| match m {
         Message::Foreign(pid) => Some(*pid),
@@ -666,7 +710,12 @@ fn verdict(
     let result = c.messages.iter().rev().find(|m| {
         !matches!(
             m,
-            Message::NetworkState(_) | Message::Started | Message::Foreign(_) | Message::HandOff
+            Message::NetworkState(_)
+                | Message::Started
+                | Message::Foreign(_)
+                | Message::HandOff
+                | Message::Paused(_)
+                | Message::PauseFailed(_)
         )
     });
     let reason = match result {
@@ -717,7 +766,12 @@ fn verdict(
             config::TIMEOUT
         ),
         Some(
-            Message::Started | Message::NetworkState(_) | Message::Foreign(_) | Message::HandOff,
+            Message::Started
+            | Message::NetworkState(_)
+            | Message::Foreign(_)
+            | Message::HandOff
+            | Message::Paused(_)
+            | Message::PauseFailed(_),
         )
         | None => {
             let how = match c.status.map(exit_status) {

@@ -103,3 +103,45 @@ extern "C" fn on_fatal(sig: libc::c_int, info: *mut libc::siginfo_t, context: *m
         libc::raise(sig);
     }
 }
+
+/// While it lives, SIGINT and SIGQUIT are ignored by this process (a program
+/// waiting for what runs in a sandbox: an interrupt at the terminal is for
+/// that, and this process passes its end on). The dispositions before are
+/// restored on drop. Ignored dispositions survive `execve`, so programs are
+/// started before one is made, never while it lives.
+pub(crate) struct IgnoreInterrupts {
+    previous: [Option<libc::sigaction>; 2],
+}
+
+const INTERRUPTS: [libc::c_int; 2] = [libc::SIGINT, libc::SIGQUIT];
+
+impl IgnoreInterrupts {
+    pub(crate) fn new() -> IgnoreInterrupts {
+        let mut previous = [None; 2];
+        for (slot, sig) in previous.iter_mut().zip(INTERRUPTS) {
+            // SAFETY: sigaction(2) with a zeroed struct set to SIG_IGN (no
+            // handler runs) and a zeroed struct for the old action.
+            unsafe {
+                let mut ignore: libc::sigaction = std::mem::zeroed();
+                ignore.sa_sigaction = libc::SIG_IGN;
+                libc::sigemptyset(&mut ignore.sa_mask);
+                let mut old: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(sig, &ignore, &mut old) == 0 {
+                    *slot = Some(old);
+                }
+            }
+        }
+        IgnoreInterrupts { previous }
+    }
+}
+
+impl Drop for IgnoreInterrupts {
+    fn drop(&mut self) {
+        for (old, sig) in self.previous.iter().zip(INTERRUPTS) {
+            if let Some(old) = old {
+                // SAFETY: puts back the action sigaction(2) gave us.
+                unsafe { libc::sigaction(sig, old, std::ptr::null_mut()) };
+            }
+        }
+    }
+}

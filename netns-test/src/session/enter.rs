@@ -1,0 +1,215 @@
+//! Finding an enterable network and joining one of its nodes: what
+//! `netns-test enter` does (see `sandbox/publish.rs` for the other side).
+
+use std::fs::File;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use nix::sched::{setns, CloneFlags};
+
+use super::{Error, ErrorKind};
+use crate::sandbox::publish;
+
+/// An enterable network, found through one of its processes.
+#[derive(Debug, Clone)]
+pub struct Network {
+    /// A process of the sandbox whose `/proc/PID/root` shows it.
+    holder: u32,
+    label: String,
+    nodes: Vec<String>,
+    published: SystemTime,
+    mount_ns: u64,
+}
+
+impl Network {
+    /// A process of the network's sandbox, in this process's PID namespace.
+    pub fn pid(&self) -> u32 {
+        self.holder
+    }
+
+    /// What the network is: the topology file, or the paused test's name.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The network's namespaces, host first.
+    pub fn nodes(&self) -> &[String] {
+        &self.nodes
+    }
+
+    /// Moves this process into the network's user, mount and UTS
+    /// namespaces and into `node`'s network namespace, and makes the
+    /// processes it starts from now on members of the network's PID
+    /// namespace, so that they end with the network. The working directory
+    /// is kept where the sandbox has it.
+    ///
+    /// The process must have a single thread (`setns(2)` refuses a user
+    /// namespace to a threaded one), and it cannot go back.
+    pub fn join(&self, node: &str) -> Result<(), Error> {
+        if !self.nodes.iter().any(|n| n == node) {
+            return Err(Error::new(
+                ErrorKind::UnknownNode,
+                format!(
+                    "netns-test: the network `{}` (pid {}) has no node `{node}`; its nodes are: {}",
+                    self.label,
+                    self.holder,
+                    self.nodes.join(", ")
+                ),
+            ));
+        }
+        let threads = std::fs::read_dir("/proc/self/task").map_or(1, |d| d.count());
+        if threads != 1 {
+            return Err(join_error(format!(
+                "this process has {threads} threads; join a network before starting any"
+            )));
+        }
+        let proc = PathBuf::from(format!("/proc/{}", self.holder));
+        let open = |path: PathBuf| {
+            File::open(&path).map_err(|e| join_error(format!("open {}: {e}", path.display())))
+        };
+        let user = open(proc.join("ns/user"))?;
+        let mnt = open(proc.join("ns/mnt"))?;
+        let uts = open(proc.join("ns/uts"))?;
+        let pid = open(proc.join("ns/pid"))?;
+        let net = open(published_dir(self.holder).join(publish::NODES).join(node))?;
+        let same_user = std::fs::metadata("/proc/self/ns/user")
+            .and_then(|ours| Ok(ours.ino() == user.metadata()?.ino()))
+            .unwrap_or(false);
+        let cwd = std::env::current_dir().ok();
+        let enter = |fd: &File, flag: CloneFlags, what: &str| {
+            setns(fd, flag).map_err(|e| {
+                join_error(format!(
+                    "setns(2) into the network's {what} namespace failed with {e}{}",
+                    if e == nix::errno::Errno::EPERM {
+                        ": it belongs to another user, or this process may not join it"
+                    } else {
+                        ""
+                    }
+                ))
+            })
+        };
+        if !same_user {
+            enter(&user, CloneFlags::CLONE_NEWUSER, "user")?;
+        }
+        enter(&mnt, CloneFlags::CLONE_NEWNS, "mount")?;
+        enter(&uts, CloneFlags::CLONE_NEWUTS, "UTS")?;
+        enter(&net, CloneFlags::CLONE_NEWNET, &format!("`{node}` network"))?;
+        enter(&pid, CloneFlags::CLONE_NEWPID, "PID")?;
+        // Joining a mount namespace moves to its root; go back where we were.
+        if let Some(cwd) = cwd {
+            let _ = std::env::set_current_dir(cwd);
+        }
+        Ok(())
+    }
+}
+
+fn join_error(message: String) -> Error {
+    Error::new(
+        ErrorKind::Join,
+        format!("netns-test: cannot join the network: {message}"),
+    )
+}
+
+/// The published directory of a sandbox, seen through its process `pid`.
+fn published_dir(pid: u32) -> PathBuf {
+    Path::new("/proc")
+        .join(pid.to_string())
+        .join("root")
+        .join(publish::DIR.trim_start_matches('/'))
+}
+
+/// The enterable network of process `pid`, if it is in one.
+fn network_of(pid: u32) -> Option<Network> {
+    let dir = published_dir(pid);
+    let session = dir.join(publish::SESSION);
+    let published = std::fs::metadata(&session)
+        .and_then(|m| m.modified())
+        .ok()?;
+    let text = std::fs::read_to_string(&session).ok()?;
+    let mut lines = text.lines();
+    let label = lines.next().unwrap_or_default().to_string();
+    let nodes = lines
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let mount_ns = std::fs::metadata(format!("/proc/{pid}/ns/mnt")).ok()?.ino();
+    Some(Network {
+        holder: pid,
+        label,
+        nodes,
+        published,
+        mount_ns,
+    })
+}
+
+/// Every process of this user: `(pid, parent pid)`.
+fn processes() -> Vec<(u32, u32)> {
+    let me = nix::unistd::geteuid().as_raw();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .and_then(|v| v.split_whitespace().next())
+                    .and_then(|v| v.parse::<u32>().ok())
+            };
+            (field("Uid:")? == me).then_some((pid, field("PPid:")?))
+        })
+        .collect()
+}
+
+/// Finds an enterable network: the one process `pid` (a sandbox's init, as
+/// the command and paused tests print it, or any process inside) is in, or
+/// without `pid` the most recently started one of this user's.
+pub fn find(pid: Option<u32>) -> Result<Network, Error> {
+    let processes = processes();
+    match pid {
+        Some(pid) => std::iter::once(pid)
+            .chain(
+                processes
+                    .iter()
+                    .filter(|(_, parent)| *parent == pid)
+                    .map(|(child, _)| *child),
+            )
+            .find_map(network_of)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::NotFound,
+                    format!(
+                        "netns-test: pid {pid} is not in an enterable network of yours: give the \
+                         pid that `netns-test shell` or a paused test printed, or leave --pid out \
+                         for the most recent network"
+                    ),
+                )
+            }),
+        None => {
+            let mut found: Vec<Network> = Vec::new();
+            for (pid, _) in processes {
+                if let Some(network) = network_of(pid) {
+                    if !found.iter().any(|n| n.mount_ns == network.mount_ns) {
+                        found.push(network);
+                    }
+                }
+            }
+            found
+                .into_iter()
+                .max_by_key(|n| n.published)
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::NotFound,
+                        "netns-test: no enterable network of yours is running: start one with \
+                         `netns-test shell FILE`, or run a failing test with \
+                         NETNS_TEST_PAUSE=failure",
+                    )
+                })
+        }
+    }
+}
