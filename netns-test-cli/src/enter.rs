@@ -56,7 +56,7 @@ pub(crate) fn enter(
                 "netns-test: cannot run `{}` in `{node}`: {e}",
                 program.to_string_lossy()
             );
-            not_run(&e)
+            not_run(&program, &e)
         }
     }
 }

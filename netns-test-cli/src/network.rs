@@ -1,8 +1,9 @@
 //! `describe`, `run` and `shell`: build a topology file's network in a
 //! session of its own and do one thing in it.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
+use std::path::Path;
 
 use netns_test::session::{self, Ready, Session};
 use netns_test::Topology;
@@ -52,7 +53,7 @@ pub(crate) fn run(file: &str, node: &str, program: &OsString, args: &[OsString])
                         "netns-test: cannot run `{}` in `{node}`: {e}",
                         program.to_string_lossy()
                     );
-                    not_run(&e)
+                    not_run(program, &e)
                 }
             }
         },
@@ -91,7 +92,7 @@ pub(crate) fn shell(file: &str, node: &str) -> i32 {
                      another shell)",
                     program.to_string_lossy()
                 );
-                not_run(&e)
+                not_run(&program, &e)
             }
         }
     })
@@ -129,12 +130,26 @@ fn known_node(topology: &Topology, file: &str, node: &str) -> Result<(), i32> {
     Err(USAGE)
 }
 
-/// The exit status of a program that could not be started, as shells give
-/// it: 127 when it is not found, 126 when it cannot be executed.
-pub(crate) fn not_run(e: &std::io::Error) -> i32 {
+/// The exit status of `program` that could not be started, as shells give
+/// it: 127 when it is not found, 126 when it cannot be executed. The
+/// search of `$PATH` says "permission denied" when a directory on it cannot
+/// be searched and no other holds the program: that is "not found" too.
+pub(crate) fn not_run(program: &OsStr, e: &std::io::Error) -> i32 {
     match e.kind() {
         std::io::ErrorKind::NotFound => 127,
-        std::io::ErrorKind::PermissionDenied => 126,
+        std::io::ErrorKind::PermissionDenied if exists(program) => 126,
+        std::io::ErrorKind::PermissionDenied => 127,
         _ => FAILED,
     }
+}
+
+/// Whether `program` names a file: itself if it has a `/`, else a file of
+/// that name in a directory of `$PATH`.
+fn exists(program: &OsStr) -> bool {
+    let path = Path::new(program);
+    if program.as_encoded_bytes().contains(&b'/') {
+        return path.exists();
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|dirs| std::env::split_paths(&dirs).any(|dir| dir.join(path).is_file()))
 }

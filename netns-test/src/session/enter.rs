@@ -16,6 +16,9 @@ use crate::sandbox::publish;
 pub struct Network {
     /// A process of the sandbox whose `/proc/PID/root` shows it.
     holder: u32,
+    /// The sandbox's init (PID 1 inside), as `netns-test shell` and paused
+    /// tests name the sandbox; the holder if it cannot be told.
+    init: u32,
     label: String,
     nodes: Vec<String>,
     published: SystemTime,
@@ -23,9 +26,10 @@ pub struct Network {
 }
 
 impl Network {
-    /// A process of the network's sandbox, in this process's PID namespace.
+    /// The network's sandbox (its init, in this process's PID namespace),
+    /// as `netns-test shell` and paused tests print it.
     pub fn pid(&self) -> u32 {
-        self.holder
+        self.init
     }
 
     /// What the network is: the topology file, or the paused test's name.
@@ -53,7 +57,7 @@ impl Network {
                 format!(
                     "netns-test: the network `{}` (pid {}) has no node `{node}`; its nodes are: {}",
                     self.label,
-                    self.holder,
+                    self.init,
                     self.nodes.join(", ")
                 ),
             ));
@@ -138,11 +142,32 @@ fn network_of(pid: u32) -> Option<Network> {
     let mount_ns = std::fs::metadata(format!("/proc/{pid}/ns/mnt")).ok()?.ino();
     Some(Network {
         holder: pid,
+        init: init_of(pid).unwrap_or(pid),
         label,
         nodes,
         published,
         mount_ns,
     })
+}
+
+/// The init of the PID namespace process `pid` is in: the nearest of its
+/// ancestors (itself included) that is PID 1 there, by the last field of
+/// `NSpid` in `/proc/PID/status`.
+fn init_of(mut pid: u32) -> Option<u32> {
+    for _ in 0..64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.split_whitespace().collect::<Vec<_>>())
+        };
+        if field("NSpid:")?.last() == Some(&"1") {
+            return Some(pid);
+        }
+        pid = field("PPid:")?.first()?.parse().ok()?;
+    }
+    None
 }
 
 /// Every process of this user: `(pid, parent pid)`.
