@@ -336,6 +336,7 @@
 mod ast;
 mod cidr;
 mod diagnostic;
+mod draw;
 mod error;
 mod lexer;
 mod location;
@@ -378,6 +379,26 @@ impl Topology {
     /// The plan: every kernel object to create, in order.
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// A picture of the network as a self-contained SVG (no script, font
+    /// or file fetched): nodes, routers, the host and bridges as boxes with
+    /// a row per interface and its addresses, `nat` and `forward` under
+    /// their interface, and links as lines labelled with their options.
+    /// Laid out so that no two texts overlap.
+    pub fn to_svg(&self) -> String {
+        draw::svg(&self.plan)
+    }
+
+    /// The same picture as a mermaid flowchart, which GitHub renders in
+    /// markdown (in a `mermaid` code block).
+    pub fn to_mermaid(&self) -> String {
+        draw::mermaid(&self.plan)
+    }
+
+    /// The same picture as a Graphviz DOT graph (`dot -Tpng`).
+    pub fn to_dot(&self) -> String {
+        draw::dot(&self.plan)
     }
 }
 
