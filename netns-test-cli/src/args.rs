@@ -10,6 +10,7 @@ usage: netns-test check FILE
        netns-test run FILE [--node NAME] -- COMMAND [ARGS...]
        netns-test shell FILE [--node NAME]
        netns-test enter [NODE] [--pid PID] [-- COMMAND [ARGS...]]
+       netns-test draw FILE [--format svg|mermaid|dot]
 
   check     print FILE's topology errors as the compiler shows them; exit 1 if any
   describe  build FILE's network, print its state, tear it down
@@ -19,6 +20,8 @@ usage: netns-test check FILE
   enter     open a shell (or run COMMAND) in NODE (default: host) of the most
             recent network of `shell` or of a test paused by
             NETNS_TEST_PAUSE=failure, or of the one whose pid is PID
+  draw      print a picture of FILE's network: SVG (the default; self-contained),
+            mermaid (GitHub renders it) or DOT (graphviz); builds nothing
 
 Nothing needs root; nothing is left behind.";
 
@@ -48,6 +51,18 @@ pub(crate) enum Command {
         pid: Option<u32>,
         command: Option<(OsString, Vec<OsString>)>,
     },
+    Draw {
+        file: String,
+        format: Format,
+    },
+}
+
+/// What `draw` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Svg,
+    Mermaid,
+    Dot,
 }
 
 /// Parses the arguments after the program's name; the error is one line
@@ -71,17 +86,29 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Command, String> {
     let mut words = Vec::new();
     let mut node = None;
     let mut pid = None;
+    let mut format = None;
     let mut before = before.into_iter();
     while let Some(arg) = before.next() {
         let arg = text(arg)?;
         match arg.as_str() {
-            "--node" | "--pid" => {
+            "--node" | "--pid" | "--format" => {
                 let value = before
                     .next()
                     .ok_or_else(|| format!("`{arg}` needs a value"))
                     .and_then(text)?;
                 if arg == "--node" {
                     node = Some(value);
+                } else if arg == "--format" {
+                    format = Some(match value.as_str() {
+                        "svg" => Format::Svg,
+                        "mermaid" => Format::Mermaid,
+                        "dot" => Format::Dot,
+                        other => {
+                            return Err(format!(
+                                "`--format {other}`: the formats are svg, mermaid and dot"
+                            ))
+                        }
+                    });
                 } else {
                     pid = Some(value.parse::<u32>().map_err(|_| {
                         format!(
@@ -118,19 +145,26 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Command, String> {
     match sub.as_str() {
         "help" | "-h" | "--help" => Ok(Command::Help),
         "version" | "-V" | "--version" => Ok(Command::Version),
-        "check" | "describe" => {
+        "check" | "describe" | "draw" => {
             refuse("--node", node.is_some())?;
             refuse("--pid", pid.is_some())?;
             refuse("COMMAND after `--`", after.is_some())?;
+            if sub != "draw" {
+                refuse("--format", format.is_some())?;
+            }
             let file = one_file(words)?;
-            Ok(if sub == "check" {
-                Command::Check { file }
-            } else {
-                Command::Describe { file }
+            Ok(match sub.as_str() {
+                "check" => Command::Check { file },
+                "describe" => Command::Describe { file },
+                _ => Command::Draw {
+                    file,
+                    format: format.unwrap_or(Format::Svg),
+                },
             })
         }
         "run" => {
             refuse("--pid", pid.is_some())?;
+            refuse("--format", format.is_some())?;
             let file = one_file(words)?;
             let (program, args) = command(after).ok_or(
                 "`run` needs a COMMAND after `--`, e.g. `netns-test run lan.net -- ping -c1 10.0.0.1`",
@@ -144,6 +178,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Command, String> {
         }
         "shell" => {
             refuse("--pid", pid.is_some())?;
+            refuse("--format", format.is_some())?;
             refuse("COMMAND after `--` (use `run`)", after.is_some())?;
             Ok(Command::Shell {
                 file: one_file(words)?,
@@ -199,6 +234,24 @@ mod args_should {
     }
 
     #[test]
+    fn draw_svg_unless_told_otherwise() {
+        assert_eq!(
+            parse_words("draw lan.net"),
+            Ok(Command::Draw {
+                file: "lan.net".into(),
+                format: Format::Svg
+            })
+        );
+        assert_eq!(
+            parse_words("draw --format mermaid lan.net"),
+            Ok(Command::Draw {
+                file: "lan.net".into(),
+                format: Format::Mermaid
+            })
+        );
+    }
+
+    #[test]
     fn default_to_the_host() {
         assert_eq!(
             parse_words("shell lan.net"),
@@ -236,6 +289,14 @@ mod args_should {
             Err("`--pid me`: a pid is a number, as `netns-test shell` prints it".into())
         );
         assert_eq!(parse_words("frob"), Err("unknown subcommand `frob`".into()));
+        assert_eq!(
+            parse_words("draw a.net --format png"),
+            Err("`--format png`: the formats are svg, mermaid and dot".into())
+        );
+        assert_eq!(
+            parse_words("check a.net --format dot"),
+            Err("`check` takes no --format".into())
+        );
         assert_eq!(
             parse_words("describe a.net --verbose"),
             Err("unknown option `--verbose` for `describe`".into())

@@ -2,8 +2,8 @@
 //! the command line, with the same parser, sandbox and netlink code as the
 //! tests, and no root.
 //!
-//! Exit status: `check` 1 when the topology has errors; `describe` 1 when
-//! the network cannot be built; `run`, `shell` and `enter` pass on what ran
+//! Exit status: `check` and `draw` 1 when the topology has errors;
+//! `describe` 1 when the network cannot be built; `run`, `shell` and `enter` pass on what ran
 //! inside (128 plus the signal that killed it), and 125 when netns-test
 //! itself failed, 126 when the command cannot be executed, 127 when it is
 //! not found; 2 for a mistake on the command line.
@@ -11,6 +11,7 @@
 
 mod args;
 mod check;
+mod draw;
 mod enter;
 mod network;
 mod shell;
@@ -56,5 +57,6 @@ fn dispatch(command: Command) -> i32 {
         } => network::run(&file, &node, &program, &args),
         Command::Shell { file, node } => network::shell(&file, &node),
         Command::Enter { node, pid, command } => enter::enter(&node, pid, command),
+        Command::Draw { file, format } => draw::draw(&file, format),
     }
 }
