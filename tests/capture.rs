@@ -100,6 +100,73 @@ fn a_failing_test_writes_a_pcapng_whose_frames_match_the_traffic() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// The path the report printed after `picture: `.
+fn reported_picture(out: &Output) -> PathBuf {
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = all
+        .lines()
+        .find_map(|l| l.split("picture: ").nth(1))
+        .unwrap_or_else(|| panic!("no picture line in:\n{all}"));
+    PathBuf::from(line.trim())
+}
+
+#[test]
+fn a_failing_test_draws_its_network_beside_its_capture() {
+    let dir = scratch("picture");
+    let out = run_fixture(
+        "fixture_ping_across_the_router_then_fail",
+        &[("NETNS_TEST_CAPTURE_DIR", dir.to_str().unwrap())],
+    );
+    assert!(!out.status.success());
+    let capture = reported_path(&out);
+    let picture = reported_picture(&out);
+    assert_eq!(picture, capture.with_extension("svg"));
+    let svg = std::fs::read_to_string(&picture).unwrap();
+    // The picture of the topology file, as `Topology::to_svg` draws it.
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(ROUTED));
+    if let Ok(text) = text {
+        let topology: netns_test::Topology = text.parse().unwrap();
+        assert_eq!(svg, topology.to_svg());
+    }
+    for name in [">a<", ">b<", ">r (router)<", "10.1.0.2/24", "fd02::2/64"] {
+        assert!(svg.contains(name), "{name} missing:\n{svg}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn always_draws_a_passing_test_s_network_and_never_draws_nothing() {
+    let dir = scratch("always-picture");
+    let out = run_fixture(
+        "fixture_pass_with_one_ping",
+        &[
+            ("NETNS_TEST_CAPTURE_DIR", dir.to_str().unwrap()),
+            ("NETNS_TEST_CAPTURE", "always"),
+        ],
+    );
+    assert!(out.status.success());
+    let picture = reported_picture(&out);
+    assert!(std::fs::read_to_string(&picture)
+        .unwrap()
+        .starts_with("<svg"));
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let out = run_fixture(
+        "fixture_ping_across_the_router_then_fail",
+        &[
+            ("NETNS_TEST_CAPTURE_DIR", dir.to_str().unwrap()),
+            ("NETNS_TEST_CAPTURE", "never"),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("picture:"));
+    assert!(!dir.exists());
+}
+
 /// `(protocol, ICMP type)` of an IPv4 ICMP frame.
 fn ipv4_icmp(frame: &[u8]) -> Option<(u8, u8)> {
     if frame.get(12..14)? != [0x08, 0x00] {

@@ -240,6 +240,19 @@ fn in_time_order(store: &Store) -> Vec<&store::Record> {
     frames
 }
 
+/// Writes `svg`, the picture of the test's network, beside its capture
+/// file `file` in `dir` (same name, `.svg`), and returns the report's line.
+pub(crate) fn save_picture(dir: &Path, file: &str, svg: &str) -> String {
+    let path = dir.join(format!(
+        "{}.svg",
+        file.strip_suffix(".pcapng").unwrap_or(file)
+    ));
+    match std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, svg)) {
+        Ok(()) => format!("picture: {}", path.display()),
+        Err(e) => format!("picture: could not write {}: {e}", path.display()),
+    }
+}
+
 /// The file name of test `name`'s capture: its path, `::` as `-`.
 pub(crate) fn file_name(test: &str) -> String {
     let safe: String = test

@@ -16,7 +16,7 @@ use super::config;
 use super::ns;
 use super::outcome::Message;
 use super::{hosts, signals, spawn};
-use crate::__private::TestDef;
+use crate::__private::{ShouldPanic, TestDef};
 use crate::capture;
 use crate::net::{self, BuildError, Net};
 
@@ -73,6 +73,38 @@ pub(crate) enum Source<'a> {
     Text(&'static str),
     /// A topology the test built or parsed at run time.
     Parsed(&'a Topology),
+}
+
+/// What the picture of the test's network is drawn from, kept for a
+/// failure (and for a watchdog thread, so owned or static).
+#[derive(Clone)]
+enum Drawn {
+    Text(&'static str),
+    Parsed(Topology),
+}
+
+impl Drawn {
+    fn of(source: &Source<'_>) -> Drawn {
+        match source {
+            Source::Text(text) => Drawn::Text(text),
+            Source::Parsed(topology) => Drawn::Parsed((*topology).clone()),
+        }
+    }
+
+    /// The SVG picture (the text was checked when the test was compiled).
+    fn svg(&self) -> String {
+        match self {
+            Drawn::Text(text) => Topology::from_str(text)
+                .map(|t| t.to_svg())
+                .unwrap_or_default(),
+            Drawn::Parsed(topology) => topology.to_svg(),
+        }
+    }
+
+    /// Writes the picture beside the capture; the report's line.
+    fn save(&self, saving: &Saving) -> String {
+        crate::capture::save_picture(&saving.dir, &saving.file, &self.svg())
+    }
 }
 
 /// A body to run once, whatever its kind.
@@ -186,6 +218,7 @@ fn run_test(
     times: &mut Times,
     saving: &Saving,
 ) -> Result<(), ()> {
+    let drawn = Drawn::of(&work.source);
     let setup = check_isolated(parent_netns)
         .map_err(BuildError::Failed)
         .and_then(|()| build(work.source, &mut times.build, true));
@@ -208,7 +241,7 @@ fn run_test(
             return Err(());
         }
     };
-    if let Err(e) = watchdog(&net, reporter, started, timeout, saving) {
+    if let Err(e) = watchdog(&net, reporter, started, timeout, saving, drawn.clone()) {
         lock(reporter).finish(&[Message::SetupFailed(e)]);
         return Err(());
     }
@@ -233,27 +266,37 @@ fn run_test(
     match result {
         Ok(()) => {
             if net.capture_mode() == Some(capture::Mode::Always) {
-                // Where it went is printed with the test's own output.
+                // Where they went is printed with the test's own output.
                 println!(
-                    "netns-test: {}",
-                    net.save_capture(&saving.dir, &saving.file)
+                    "netns-test: {}\nnetns-test: {}",
+                    net.save_capture(&saving.dir, &saving.file),
+                    drawn.save(saving)
                 );
             }
             lock(reporter).finish(&[Message::Passed]);
             Ok(())
         }
         Err(failure) => {
+            // A panic that `#[should_panic]` expects is no failure to look
+            // at: nothing is written and nothing pauses.
+            let expected = match (&failure, def.should_panic) {
+                (Message::Panicked(_), ShouldPanic::Yes) => true,
+                (Message::Panicked(said), ShouldPanic::YesWithMessage(wanted)) => {
+                    said.contains(wanted)
+                }
+                _ => false,
+            };
             let mut state = net.describe();
-            if net
-                .capture_mode()
-                .is_some_and(|m| m != capture::Mode::Never)
+            if !expected
+                && net
+                    .capture_mode()
+                    .is_some_and(|m| m != capture::Mode::Never)
             {
                 state.push_str(&net.save_capture(&saving.dir, &saving.file));
                 state.push('\n');
+                state.push_str(&drawn.save(saving));
+                state.push('\n');
             }
-            // A panic that `#[should_panic]` expects is no failure to look at.
-            let expected = matches!(failure, Message::Panicked(_))
-                && def.should_panic != crate::__private::ShouldPanic::No;
             if lock(reporter).finish(&[Message::NetworkState(state), failure])
                 && saving.pause
                 && !expected
@@ -356,9 +399,16 @@ fn watchdog(
     started: Instant,
     timeout: Duration,
     saving: &Saving,
+    drawn: Drawn,
 ) -> Result<(), String> {
     use std::os::fd::{AsFd, IntoRawFd};
     let (dir, file) = (saving.dir.clone(), saving.file.clone());
+    let picture = Saving {
+        dir: dir.clone(),
+        file: file.clone(),
+        name: saving.name.clone(),
+        pause: false,
+    };
     let (name, pausing) = (saving.name.clone(), saving.pause);
     let fail = |e: std::io::Error| format!("start the watchdog: {e}");
     let (wake_r, wake_w) = spawn::pipe().map_err(fail)?;
@@ -372,7 +422,12 @@ fn watchdog(
         match poll(&mut pfd, wait) {
             Ok(0) => {
                 let mut state = snapshot.describe();
-                state.push_str(&snapshot.save_capture(&dir, &file));
+                let capture = snapshot.save_capture(&dir, &file);
+                if !capture.is_empty() {
+                    state.push_str(&capture);
+                    state.push('\n');
+                    state.push_str(&drawn.save(&picture));
+                }
                 let elapsed = started.elapsed().as_millis() as u64;
                 if lock(&reporter)
                     .finish(&[Message::NetworkState(state), Message::TimedOut(elapsed)])
@@ -387,7 +442,12 @@ fn watchdog(
             Ok(_) => {
                 // A crash handler woke us: the process is about to die of a signal.
                 let mut state = snapshot.describe();
-                state.push_str(&snapshot.save_capture(&dir, &file));
+                let capture = snapshot.save_capture(&dir, &file);
+                if !capture.is_empty() {
+                    state.push_str(&capture);
+                    state.push('\n');
+                    state.push_str(&drawn.save(&picture));
+                }
                 lock(&reporter).finish(&[Message::NetworkState(state)]);
                 let _ = nix::unistd::write(&ack_w, &[1]);
             }
