@@ -1,7 +1,8 @@
 //! The README shows what its commands print: the walk-through's output in
 //! "Two commands" is checked against a real run of the example's test
 //! binary (the one `cargo test --example walkthrough` runs), with only the
-//! times left out.
+//! times left out; and the pictures in README.md and examples/README.md
+//! are what `netns-test draw --format mermaid` draws for those topologies.
 
 use std::path::Path;
 use std::process::Command;
@@ -71,5 +72,76 @@ fn times_are_left_out_and_nothing_else() {
     assert_eq!(
         without_times("a: 71.425µs\nfinished in 0.04s\n10.0.0.1/24 mtu 1500 2 tests"),
         "a: <time>\nfinished in <time>\n10.0.0.1/24 mtu 1500 2 tests"
+    );
+}
+
+/// The body of the mermaid block right after `marker` in `markdown`.
+fn mermaid_after(markdown: &str, marker: &str) -> String {
+    let after = markdown
+        .split(&format!("{marker}\n```mermaid\n"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no mermaid block after {marker}"));
+    let end = after.find("```").unwrap_or(after.len());
+    after[..end].to_string()
+}
+
+/// The `topology = "..."` texts of an example's source, in order.
+fn topologies_in(source: &str) -> Vec<&str> {
+    source
+        .split("topology = \"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap_or_default())
+        .collect()
+}
+
+fn mermaid_of(text: &str) -> String {
+    text.parse::<netns_test::Topology>()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_mermaid()
+}
+
+#[test]
+fn the_readme_pictures_the_walkthrough_as_draw_does() {
+    assert_eq!(
+        mermaid_after(include_str!("../README.md"), "<!-- walkthrough picture -->"),
+        mermaid_of(include_str!("../examples/walkthrough.net")),
+        "README.md's picture of the walk-through is stale: paste \
+         `netns-test draw examples/walkthrough.net --format mermaid`"
+    );
+}
+
+#[test]
+fn the_examples_readme_pictures_each_example_as_draw_does() {
+    let readme = include_str!("../examples/README.md");
+    let examples = [
+        ("walkthrough", include_str!("../examples/walkthrough.rs")),
+        ("tcp", include_str!("../examples/tcp.rs")),
+        ("routed", include_str!("../examples/routed.rs")),
+        ("ipv6", include_str!("../examples/ipv6.rs")),
+        ("retry", include_str!("../examples/retry.rs")),
+    ];
+    for (name, source) in examples {
+        let topologies = topologies_in(source);
+        assert!(!topologies.is_empty(), "no topology in examples/{name}.rs");
+        for (i, text) in topologies.into_iter().enumerate() {
+            let marker = match i {
+                0 => format!("<!-- picture: {name} -->"),
+                i => format!("<!-- picture: {name}-{} -->", i + 1),
+            };
+            assert_eq!(
+                mermaid_after(readme, &marker),
+                mermaid_of(text),
+                "examples/README.md's picture {marker} is stale"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_walkthrough_file_is_the_walkthrough_example_s_network() {
+    let example = topologies_in(include_str!("../examples/walkthrough.rs"))[0];
+    assert_eq!(
+        mermaid_of(include_str!("../examples/walkthrough.net")),
+        mermaid_of(example)
     );
 }

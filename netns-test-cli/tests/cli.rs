@@ -152,6 +152,68 @@ mod check_should {
     }
 }
 
+mod draw_should {
+    use super::*;
+
+    fn library(text: &str) -> netns_test::Topology {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn print_a_self_contained_svg_by_default() {
+        let scratch = Scratch::new("draw-svg");
+        scratch.write("walkthrough.net", WALKTHROUGH);
+        let out = scratch.run(["draw", "walkthrough.net"]);
+        out.assert_code(0);
+        assert_eq!(out.stdout, library(WALKTHROUGH).to_svg(), "{out}");
+        assert!(
+            out.stdout
+                .starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{out}"
+        );
+        for shown in [
+            ">ns1<",
+            ">testbr (bridge)<",
+            "eth0 10.0.0.100/24",
+            ">ns1-nic<",
+        ] {
+            assert!(out.stdout.contains(shown), "{shown} missing: {out}");
+        }
+        assert!(!out.stdout.contains("<script"), "{out}");
+    }
+
+    #[test]
+    fn print_mermaid_and_dot_as_the_library_draws_them() {
+        let scratch = Scratch::new("draw-formats");
+        scratch.write("walkthrough.net", WALKTHROUGH);
+        let mermaid = scratch.run(["draw", "walkthrough.net", "--format", "mermaid"]);
+        mermaid.assert_code(0);
+        assert_eq!(mermaid.stdout, library(WALKTHROUGH).to_mermaid());
+        assert!(mermaid.stdout.starts_with("flowchart LR\n"), "{mermaid}");
+        let dot = scratch.run(["draw", "--format", "dot", "walkthrough.net"]);
+        dot.assert_code(0);
+        assert_eq!(dot.stdout, library(WALKTHROUGH).to_dot());
+        assert!(dot.stdout.starts_with("graph topology {"), "{dot}");
+    }
+
+    #[test]
+    fn refuse_a_topology_with_mistakes_and_an_unknown_format() {
+        let scratch = Scratch::new("draw-bad");
+        let file = scratch.write("unknown_owner.net", UNKNOWN_OWNER);
+        let out = scratch.run(["draw", &file]);
+        out.assert_code(1);
+        assert_eq!(out.stdout, "", "{out}");
+        assert!(out.stderr.contains("error: unknown owner `ns2`"), "{out}");
+        scratch.write("walkthrough.net", WALKTHROUGH);
+        let out = scratch.run(["draw", "walkthrough.net", "--format", "png"]);
+        out.assert_code(2);
+        assert!(
+            out.stderr.contains("the formats are svg, mermaid and dot"),
+            "{out}"
+        );
+    }
+}
+
 mod describe_should {
     use super::*;
 

@@ -184,7 +184,19 @@ fn check_svg(topology: &Topology) {
     let plan = topology.plan();
 
     let titles: Vec<&Text> = texts.iter().filter(|t| t.class == "title").collect();
-    let mut names: Vec<String> = plan.namespaces.iter().map(|n| n.name.clone()).collect();
+    // The host is drawn when something is in it.
+    let host_used = !plan.bridges.is_empty()
+        || plan.links.iter().any(|l| {
+            [&l.a, &l.b]
+                .iter()
+                .any(|e| e.ns.0 == 0 && e.bridge.is_none())
+        });
+    let mut names: Vec<String> = plan
+        .namespaces
+        .iter()
+        .filter(|n| host_used || n.name != "host")
+        .map(|n| n.name.clone())
+        .collect();
     names.extend(plan.bridges.iter().map(|b| b.name.clone()));
     let mut titled: Vec<String> = titles.iter().filter_map(|t| t.block.clone()).collect();
     titled.sort();

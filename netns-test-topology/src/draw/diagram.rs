@@ -78,7 +78,8 @@ impl Wire {
 }
 
 /// Blocks in order (host, nodes and routers as declared, then bridges) and
-/// wires in the order of the links.
+/// wires in the order of the links, then the bridges' anchors. The host is
+/// left out when nothing is in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Diagram {
     pub(crate) blocks: Vec<Block>,
@@ -179,7 +180,25 @@ impl Diagram {
             label: None,
             anchor: true,
         }));
-        Diagram { blocks, wires }
+        let mut diagram = Diagram { blocks, wires };
+        diagram.without_an_idle_host();
+        diagram
+    }
+
+    /// Leaves the host out when nothing of the network is in it (no
+    /// interface, no bridge) and it is not alone: a box with nothing to say.
+    fn without_an_idle_host(&mut self) {
+        let idle = self.blocks[0].rows.is_empty()
+            && self.blocks.len() > 1
+            && self.wires.iter().all(|w| w.a.block != 0 && w.b.block != 0);
+        if !idle {
+            return;
+        }
+        self.blocks.remove(0);
+        for w in &mut self.wires {
+            w.a.block -= 1;
+            w.b.block -= 1;
+        }
     }
 }
 
@@ -306,6 +325,17 @@ mod diagram_should {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn leave_out_a_host_with_nothing_in_it() {
+        let d = diagram("node a, b\na:eth0 10.0.0.1/24 -- b:eth0 10.0.0.2/24");
+        let names: Vec<_> = d.blocks.iter().map(|b| b.title()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(d.wires[0].a.block, 0);
+        assert_eq!(d.wires[0].b.block, 1);
+        let alone = diagram("");
+        assert_eq!(alone.blocks.len(), 1, "the host alone stays");
     }
 
     #[test]
