@@ -96,6 +96,14 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Command, String> {
                     .next()
                     .ok_or_else(|| format!("`{arg}` needs a value"))
                     .and_then(text)?;
+                let repeated = match arg.as_str() {
+                    "--node" => node.is_some(),
+                    "--pid" => pid.is_some(),
+                    _ => format.is_some(),
+                };
+                if repeated {
+                    return Err(format!("`{arg}` is given twice"));
+                }
                 if arg == "--node" {
                     node = Some(value);
                 } else if arg == "--format" {
@@ -289,6 +297,10 @@ mod args_should {
             Err("`--pid me`: a pid is a number, as `netns-test shell` prints it".into())
         );
         assert_eq!(parse_words("frob"), Err("unknown subcommand `frob`".into()));
+        assert_eq!(
+            parse_words("run a.net --node x --node y -- true"),
+            Err("`--node` is given twice".into())
+        );
         assert_eq!(
             parse_words("draw a.net --format png"),
             Err("`--format png`: the formats are svg, mermaid and dot".into())

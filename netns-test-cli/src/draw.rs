@@ -23,7 +23,7 @@ pub(crate) fn draw(file: &str, format: Format) -> i32 {
     {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("netns-test: cannot write the picture: {e}");
+            say!("netns-test: cannot write the picture: {e}");
             1
         }
     }

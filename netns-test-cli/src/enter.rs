@@ -19,19 +19,20 @@ pub(crate) fn enter(
     let network = match session::find(pid) {
         Ok(network) => network,
         Err(e) => {
-            eprintln!("{e}");
+            say!("{e}");
             return FAILED;
         }
     };
     let label = network.label().to_string();
     if let Err(e) = network.join(node) {
-        eprintln!("{e}");
+        say!("{e}");
         return if e.kind() == ErrorKind::UnknownNode {
             USAGE
         } else {
             FAILED
         };
     }
+    let interactive = command.is_none();
     let (mut child, program) = match command {
         Some((program, args)) => {
             let mut child = Command::new(&program);
@@ -39,7 +40,7 @@ pub(crate) fn enter(
             (child, program)
         }
         None => {
-            eprintln!(
+            say!(
                 "netns-test: a shell in `{node}` of {label} (pid {}); it ends with the network",
                 network.pid()
             );
@@ -49,10 +50,15 @@ pub(crate) fn enter(
             (child, program)
         }
     };
-    match session::run_foreground(&mut child) {
+    let ran = if interactive {
+        session::run_interactive(&mut child)
+    } else {
+        session::run_foreground(&mut child)
+    };
+    match ran {
         Ok(code) => code,
         Err(e) => {
-            eprintln!(
+            say!(
                 "netns-test: cannot run `{}` in `{node}`: {e}",
                 program.to_string_lossy()
             );

@@ -9,6 +9,15 @@
 //! not found; 2 for a mistake on the command line.
 #![forbid(unsafe_code)]
 
+/// `eprintln!` that cannot panic: a closed or full standard error must not
+/// turn a command's exit status into a panic's.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod check;
 mod draw;
@@ -30,7 +39,7 @@ fn main() {
     let code = match args::parse(args) {
         Ok(command) => dispatch(command),
         Err(e) => {
-            eprintln!("netns-test: {e}\n\n{}", args::USAGE);
+            say!("netns-test: {e}\n\n{}", args::USAGE);
             USAGE
         }
     };

@@ -18,15 +18,25 @@ pub(crate) fn describe(file: &str) -> i32 {
     let ended = Session::new(&topology).label(file).run(
         |_| {},
         |net| {
-            print!("{}", net.describe());
-            let _ = std::io::stdout().flush();
-            0
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(net.describe().as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => 0,
+                // Read by something that stopped reading (`| head`).
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 141,
+                Err(e) => {
+                    say!("netns-test: cannot write the state: {e}");
+                    1
+                }
+            }
         },
     );
     match ended {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{e}");
+            say!("{e}");
             1
         }
     }
@@ -49,7 +59,7 @@ pub(crate) fn run(file: &str, node: &str, program: &OsString, args: &[OsString])
             match session::run_foreground(&mut command) {
                 Ok(code) => code,
                 Err(e) => {
-                    eprintln!(
+                    say!(
                         "netns-test: cannot run `{}` in `{node}`: {e}",
                         program.to_string_lossy()
                     );
@@ -70,7 +80,7 @@ pub(crate) fn shell(file: &str, node: &str) -> i32 {
     }
     let program = shell::program();
     let banner = |ready: &Ready<'_>| {
-        eprintln!(
+        say!(
             "netns-test: the network of {file} is up: {} (sandbox pid {})\n\
              netns-test: a shell in `{node}`; the network lives until it exits\n\
              netns-test: from another terminal: netns-test enter NODE   (or: netns-test enter \
@@ -84,10 +94,10 @@ pub(crate) fn shell(file: &str, node: &str) -> i32 {
     in_session(session, banner, |net| {
         let mut command = net.node(node).command(&program);
         shell::prepare(&mut command, &program, node, file);
-        match session::run_foreground(&mut command) {
+        match session::run_interactive(&mut command) {
             Ok(code) => code,
             Err(e) => {
-                eprintln!(
+                say!(
                     "netns-test: cannot start the shell `{}` in `{node}`: {e} (set SHELL to \
                      another shell)",
                     program.to_string_lossy()
@@ -106,7 +116,7 @@ fn in_session(
     match session.run(on_ready, work) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{e}");
+            say!("{e}");
             FAILED
         }
     }
@@ -123,7 +133,7 @@ fn known_node(topology: &Topology, file: &str, node: &str) -> Result<(), i32> {
     if names.contains(&node) {
         return Ok(());
     }
-    eprintln!(
+    say!(
         "netns-test: {file} has no node `{node}`; its nodes are: {}",
         names.join(", ")
     );
@@ -148,7 +158,12 @@ pub(crate) fn not_run(program: &OsStr, e: &std::io::Error) -> i32 {
 fn exists(program: &OsStr) -> bool {
     let path = Path::new(program);
     if program.as_encoded_bytes().contains(&b'/') {
-        return path.exists();
+        // A directory on the way that cannot be searched: there may be
+        // something; shells say "permission denied" (126) too.
+        return match std::fs::metadata(path) {
+            Ok(_) => true,
+            Err(e) => e.kind() == std::io::ErrorKind::PermissionDenied,
+        };
     }
     std::env::var_os("PATH")
         .is_some_and(|dirs| std::env::split_paths(&dirs).any(|dir| dir.join(path).is_file()))

@@ -29,13 +29,19 @@ pub(crate) fn prepare(command: &mut Command, shell: &OsStr, node: &str, network:
         .file_name()
         .is_some_and(|name| name == "bash");
     if is_bash {
-        let rc = Path::new(RUN_DIR).join(format!("bashrc-{node}"));
+        // A name of its own, made new (never through a link already there).
+        let rc = Path::new(RUN_DIR).join(format!("bashrc-{node}-{}", std::process::id()));
         let text = format!(
             "# netns-test: the prompt of a shell in `{node}`\n\
              [ -f ~/.bashrc ] && . ~/.bashrc\n\
              PS1='[netns-test {node}] \\w \\$ '\n"
         );
-        if std::fs::write(&rc, text).is_ok() {
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&rc)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+        if written.is_ok() {
             command.arg("--rcfile").arg(rc);
         }
     }

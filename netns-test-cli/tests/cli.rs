@@ -11,6 +11,7 @@ mod support;
 use std::ffi::OsString;
 use std::net::{Ipv4Addr, UdpSocket};
 use std::os::unix::process::ExitStatusExt;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use support::*;
@@ -531,6 +532,72 @@ mod shell_should {
 
 mod enter_should {
     use super::*;
+
+    /// Root entering a network an unprivileged user made would run what
+    /// that user put in its mount namespace (`id`, `~/.bashrc`) as root.
+    #[test]
+    fn refuse_a_network_of_another_user_even_to_root() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        if std::fs::metadata("/proc/self")
+            .map(|m| m.uid())
+            .unwrap_or(1)
+            != 0
+        {
+            eprintln!("not root: another user's network cannot be made here; not checked");
+            return;
+        }
+        let scratch = Scratch::new("enter-other-user");
+        scratch.write("walkthrough.net", WALKTHROUGH);
+        // Where uid 65534 can read and run them.
+        let copy = scratch.path().join("netns-test");
+        std::fs::copy(cli(), &copy).unwrap();
+        for path in [scratch.path(), copy.as_path()] {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let file = scratch.path().join("walkthrough.net");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let mut nobody = Command::new("setpriv");
+        nobody
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&copy)
+            .args(["shell", "walkthrough.net"])
+            .current_dir(scratch.path())
+            .env("SHELL", "/bin/sh")
+            .env("HOME", scratch.path())
+            .env(MARKER_VAR, scratch.marker())
+            .env_remove("ENV");
+        let mut shell = Pty::spawn(&mut nobody);
+        let banner = shell.expect("[netns-test host] $ ");
+        let sandbox: u32 = banner
+            .split("(sandbox pid ")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+            .and_then(|pid| pid.parse().ok())
+            .unwrap_or_else(|| panic!("no sandbox pid in:\n{banner}"));
+
+        let out = scratch.run(["enter", "host", "--pid", &sandbox.to_string(), "--", "true"]);
+        out.assert_code(125);
+        assert!(
+            out.stderr
+                .contains("is not in an enterable network of yours"),
+            "{out}"
+        );
+        // Nor is it the most recent network to root.
+        let out = scratch.run(["enter", "host", "--", "cat", "/proc/self/uid_map"]);
+        assert!(!out.stdout.contains("65534"), "{out}");
+        // The owner itself may.
+        let mut owner = Command::new("setpriv");
+        owner
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&copy)
+            .args(["enter", "host", "--pid", &sandbox.to_string(), "--", "true"])
+            .current_dir(scratch.path())
+            .stdin(Stdio::null());
+        run(&mut owner).assert_code(0);
+
+        shell.send("exit\n");
+        assert_eq!(shell.wait().code(), Some(0));
+    }
 
     #[test]
     fn refuse_a_pid_that_is_not_in_an_enterable_network() {

@@ -158,12 +158,30 @@ fn without_a_terminal_it_does_not_pause_and_says_why_once() {
     out.assert_code(101);
     let text = format!("{}{}", out.stdout, out.stderr);
     assert_eq!(
-        text.matches("NETNS_TEST_PAUSE=failure: not pausing, standard input is not a terminal")
+        text.matches("NETNS_TEST_PAUSE=failure: not pausing, there is no terminal to wait on")
             .count(),
         1,
         "{text}"
     );
     assert!(!text.contains("press Enter"), "{text}");
+}
+
+#[test]
+fn with_standard_error_away_from_the_terminal_it_does_not_wait_unseen() {
+    // Typed at a terminal, but the output goes to a file: a pause would
+    // wait with nothing shown.
+    let fixture = fixture("fixture_fails");
+    let mut cmd = Command::new("/bin/sh");
+    cmd.arg("-c")
+        .arg("exec \"$0\" \"$@\" 2>/dev/null")
+        .arg(fixture.get_program())
+        .args(fixture.get_args())
+        .envs(fixture.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env_remove("NEXTEST_EXECUTION_MODE")
+        .env_remove("RUST_BACKTRACE");
+    // It ends by itself (a pause would outlast the wait's deadline).
+    let status = support::Pty::spawn(&mut cmd).wait();
+    assert_eq!(status.code(), Some(101));
 }
 
 #[test]

@@ -84,8 +84,8 @@ impl UserNs {
             Err(_) | Ok("") | Ok("auto") | Ok("always") => Ok(UserNs::Always),
             Ok("never") => Ok(UserNs::Never),
             Ok(other) => Err(format!(
-                "{USERNS}={other:?} is not understood: use `always` (the default) or `never`, \
-                 or leave it unset"
+                "netns-test: {USERNS}={other:?} is not understood: use `always` (the default) \
+                 or `never`, or leave it unset"
             )),
         }
     }

@@ -153,6 +153,9 @@ struct Child {
     stderr: OwnedFd,
     outcome: OwnedFd,
     status: OwnedFd,
+    /// The write end of the go pipe, open while the sandbox lives: its
+    /// init takes an end of file there for the parent's death.
+    _go: std::fs::File,
 }
 
 /// Why starting the sandbox failed: the step, the errno and what to do.
@@ -271,6 +274,7 @@ fn start(
         }
     };
     drop(fds);
+    let go = std::fs::File::from(go_w);
     let child = Child {
         pid,
         pidfd: spawn::pidfd_open(pid).ok(),
@@ -278,6 +282,7 @@ fn start(
         stderr: stderr_r,
         outcome: outcome_r,
         status: status_r,
+        _go: go,
     };
 
     if userns {
@@ -287,9 +292,8 @@ fn start(
             return Err(e);
         }
     }
-    // One byte lets PID 1 go on; then our end closes, as it must.
-    let go = std::fs::File::from(go_w);
-    if let Err(e) = io::Write::write_all(&mut &go, &[1]) {
+    // One byte lets PID 1 go on; our end stays open while it lives.
+    if let Err(e) = io::Write::write_all(&mut &child._go, &[1]) {
         let _ = kill(pid, Signal::SIGKILL);
         let _ = waitpid(pid, None);
         return Err(start_error("release the child", e));

@@ -3,11 +3,12 @@
 //! kernel selftests' `PAUSE_ON_FAIL` does.
 //!
 //! The parent decides whether there is a terminal to wait on (standard
-//! input is one) and tells the child; the child, when its body has failed
+//! error is one, where the user watches, and `/dev/tty` opens) and tells
+//! the child; the child, when its body has failed
 //! or timed out, publishes its namespaces (`publish.rs`), says so and
 //! waits; the parent prints the failure, the network's state and one
-//! `netns-test enter` line per node straight to the terminal (past
-//! libtest's capture), waits for Enter, and kills the sandbox. Without a
+//! `netns-test enter` line per node on `/dev/tty` (past libtest's
+//! capture), waits for Enter there, and kills the sandbox. Without a
 //! terminal nothing pauses, and the failure report says why in one line.
 
 use std::io::{BufRead, Write};
@@ -37,7 +38,10 @@ pub(crate) fn setting() -> Result<Setting, String> {
     match std::env::var(PAUSE).as_deref() {
         Err(_) | Ok("") | Ok("never") => Ok(Setting::Off),
         Ok("failure") => {
-            if nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+            // Where the user sees the test's output live (libtest's capture
+            // aside): standard error is the terminal, and it can be opened.
+            let seen = nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
+            if seen && terminal().is_ok() {
                 Ok(Setting::OnFailure)
             } else {
                 Ok(Setting::NoTerminal)
@@ -52,8 +56,17 @@ pub(crate) fn setting() -> Result<Setting, String> {
 
 /// The one line a failure report gets when the setting could not be obeyed.
 pub(crate) const NO_TERMINAL: &str = "netns-test: NETNS_TEST_PAUSE=failure: not pausing, \
-     standard input is not a terminal (CI, or nextest without --no-capture); run the test with \
-     `cargo test` or `cargo nextest run --no-capture` at a terminal";
+     there is no terminal to wait on (standard error is not one: CI, or nextest without \
+     --no-capture); run the test with `cargo test` or `cargo nextest run --no-capture` at a \
+     terminal";
+
+/// The process's controlling terminal, to write to and read from.
+fn terminal() -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+}
 
 /// One paused test at a time owns the terminal.
 static TERMINAL: Mutex<()> = Mutex::new(());
@@ -93,10 +106,37 @@ pub(crate) fn hold(name: &str, pid: Pid, messages: &[Message], nodes: &[String])
     }
     text.push_str("netns-test: press Enter here to end the test (Ctrl-C ends the whole run)\n");
     // Straight to the terminal: libtest captures only `print!` and `eprint!`.
-    let mut stderr = std::io::stderr().lock();
-    let _ = stderr.write_all(text.as_bytes());
-    let _ = stderr.flush();
-    drop(stderr);
-    let mut line = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut line);
+    let Ok(mut tty) = terminal() else {
+        return;
+    };
+    let _ = tty.write_all(text.as_bytes());
+    let _ = tty.flush();
+    // Shown now: `netns-test enter` without --pid should find this one.
+    crate::session::mark_most_recent(pid.as_raw() as u32);
+    wait_for_enter(&tty);
+}
+
+/// Waits for a line on the terminal, or for the run to be over: when the
+/// process that started this one (cargo, nextest) is gone, nobody will
+/// press Enter for it, and a line typed later is the user's shell's.
+fn wait_for_enter(tty: &std::fs::File) {
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    use std::os::fd::AsFd;
+    let parent = nix::unistd::getppid();
+    let mut reader = std::io::BufReader::new(tty);
+    loop {
+        let mut pfd = [PollFd::new(tty.as_fd(), PollFlags::POLLIN)];
+        match poll(&mut pfd, PollTimeout::from(250u16)) {
+            Ok(0) | Err(nix::errno::Errno::EINTR) => {}
+            Ok(_) => {
+                let mut line = String::new();
+                let _ = reader.read_line(&mut line);
+                return;
+            }
+            Err(_) => return,
+        }
+        if nix::unistd::getppid() != parent {
+            return;
+        }
+    }
 }

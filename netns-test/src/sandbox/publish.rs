@@ -70,6 +70,11 @@ pub(crate) fn publish_namespaces(
     }
     // Written last: a network is enterable once this exists.
     let names: Vec<&str> = namespaces.iter().map(|(name, _)| *name).collect();
+    // One line, whatever the label holds (a file name may have a newline).
+    let label: String = label
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
     std::fs::write(
         Path::new(DIR).join(SESSION),
         format!("{label}\n{}\n", names.join(" ")),

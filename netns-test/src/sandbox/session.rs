@@ -46,6 +46,10 @@ struct ChildData<'a> {
     work: std::cell::Cell<Option<Work<'a>>>,
     outcome: RawFd,
     ack: RawFd,
+    /// The caller's own ends (outcome, ack, status), which PID 2 got with
+    /// the fork and closes: a copy here would keep PID 2 waiting on the
+    /// ack pipe should the caller die. (The init closed the go pipe's.)
+    callers: [RawFd; 3],
     parent_netns: (u64, u64),
 }
 
@@ -91,6 +95,11 @@ pub(crate) fn run(
         work: std::cell::Cell::new(Some(work)),
         outcome: outcome_w.as_raw_fd(),
         ack: ack_r.as_raw_fd(),
+        callers: [
+            outcome_r.as_raw_fd(),
+            ack_w.as_raw_fd(),
+            status_r.as_raw_fd(),
+        ],
         parent_netns,
     };
     // SAFETY: this process has one thread (checked above), so PID 2, a fork
@@ -128,7 +137,10 @@ pub(crate) fn run(
             return end(Failure::Failed(e.to_string()));
         }
     }
-    if let Err(e) = (&File::from(go_w)).write_all(&[1]) {
+    // Our end stays open while the sandbox lives (its init takes an end
+    // of file for our death).
+    let go = File::from(go_w);
+    if let Err(e) = (&go).write_all(&[1]) {
         return end(fail("release the sandbox", e));
     }
     // From here on an interrupt at the terminal is for what runs inside
@@ -222,7 +234,10 @@ fn names(topology: &Topology) -> Vec<String> {
 unsafe fn session_child(data: *const ()) -> ! {
     // SAFETY: the caller's contract; the fork has its own copy of the frame.
     let data = unsafe { &*(data as *const ChildData<'_>) };
-    let code = session_main(data);
+    // A panic must not unwind into the frames this fork copied from its
+    // caller: it ends the sandbox's work with 101, as a test's would.
+    let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session_main(data)))
+        .unwrap_or(101);
     let _ = io::stdout().flush();
     let _ = io::stderr().flush();
     std::process::exit(code)
@@ -230,6 +245,12 @@ unsafe fn session_child(data: *const ()) -> ! {
 
 /// Builds the network, tells the caller, waits for its go and runs the work.
 fn session_main(data: &ChildData<'_>) -> i32 {
+    for fd in data.callers {
+        // SAFETY: the caller's ends, copied into this fork and open here;
+        // nothing in this process uses them (the caller's `OwnedFd`s are
+        // never dropped in this fork: it ends with `exit`).
+        unsafe { libc::close(fd) };
+    }
     // SAFETY: the descriptors were made by the caller for this child and are
     // open in this fork; nothing else here owns them.
     let (outcome, ack) = unsafe {

@@ -282,7 +282,8 @@ pub(crate) struct ChildFds {
     pub(crate) outcome: OwnedFd,
     /// PID 1 writes PID 2's wait status here.
     pub(crate) status: OwnedFd,
-    /// PID 1 waits for one byte here before it goes on.
+    /// PID 1 waits for one byte here before it goes on; the parent keeps
+    /// its write end open while the sandbox lives (see `init_main`).
     pub(crate) go: OwnedFd,
     /// The parent's end of `go`; PID 1 closes its copy.
     pub(crate) go_parent: RawFd,
@@ -383,6 +384,12 @@ unsafe fn init_main(raw: &Raw) -> ! {
         );
         libc::close(raw.go_parent);
         if !wait_for_go(raw.go) {
+            libc::_exit(INIT_NO_GO);
+        }
+        // The parent keeps its end open for the sandbox's life. Closed
+        // already, it died before our death signal was armed above, and
+        // no signal will come: end here instead of living on.
+        if parent_gone(raw.go) {
             libc::_exit(INIT_NO_GO);
         }
         libc::close(raw.go);
@@ -568,6 +575,21 @@ pub(crate) unsafe fn wait_for_go(go: RawFd) -> bool {
         }
         return n == 1;
     }
+}
+
+/// Whether every write end of pipe `fd` is closed (the parent is gone).
+///
+/// # Safety
+/// Async-signal-safe: one `poll` on a local; `fd` must be open.
+unsafe fn parent_gone(fd: RawFd) -> bool {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: poll(2) on one pollfd of ours, without waiting.
+    let ready = unsafe { libc::poll(&mut pfd, 1, 0) };
+    ready == 1 && pfd.revents & libc::POLLHUP != 0
 }
 
 /// PID 2: wire up stdio and exec the test binary.

@@ -5,27 +5,58 @@
 //! A program started in a sandbox's PID namespace cannot see the process
 //! group of the caller outside: a shell that saves "its" foreground group
 //! at start and gives the terminal back to it at exit would find no such
-//! group (dash then exits with status 2). So such a program starts as the
-//! leader of a process group of its own, made the terminal's foreground
-//! group before it executes, as a shell does for a job; the caller takes
-//! the terminal back once it has ended.
+//! group (dash then exits with status 2). So an interactive shell starts
+//! as the leader of a process group of its own, made the terminal's
+//! foreground group before it executes, as a shell does for a job, and
+//! the caller takes the terminal back once it has ended; only when the
+//! caller's group had the terminal (not when run with `&`). Other programs
+//! stay in the caller's group, so Ctrl-Z stops the whole job and the
+//! user's shell gets the terminal back.
 #![allow(unsafe_code)]
 
 use std::os::unix::process::CommandExt;
 use std::process::Command;
+use std::sync::atomic::{AtomicU8, Ordering};
 
-/// Makes `command`'s process, when standard input is a terminal, the leader
-/// of a new process group and the terminal's foreground group before it
-/// executes. Without a terminal nothing changes.
-pub(crate) fn foreground(command: &mut Command) {
+/// Whether this process's group had the terminal when it was asked:
+/// unknown, yes, no. A session asks before it forks, so that its sandbox
+/// (whose PID namespace cannot see the group) inherits the answer.
+static OWNED: AtomicU8 = AtomicU8::new(UNKNOWN);
+const UNKNOWN: u8 = 0;
+const YES: u8 = 1;
+const NO: u8 = 2;
+
+/// Notes now whether standard input is a terminal whose foreground process
+/// group is this process's (a job in the foreground, not `&`).
+pub(crate) fn note_owner() -> bool {
+    use nix::unistd::{getpgrp, isatty, tcgetpgrp};
+    let stdin = std::io::stdin();
+    let ours = isatty(&stdin).unwrap_or(false) && tcgetpgrp(&stdin).is_ok_and(|fg| fg == getpgrp());
+    OWNED.store(if ours { YES } else { NO }, Ordering::Relaxed);
+    ours
+}
+
+/// Whether this process's group has the terminal (as noted, else now).
+pub(crate) fn owned() -> bool {
+    match OWNED.load(Ordering::Relaxed) {
+        UNKNOWN => note_owner(),
+        state => state == YES,
+    }
+}
+
+/// When this process's group has the terminal, makes `command`'s process
+/// the leader of a new process group and the terminal's foreground group
+/// before it executes, as a shell starts a job. Otherwise (no terminal,
+/// or run in the background) nothing changes.
+pub(crate) fn lead(command: &mut Command) {
+    if !owned() {
+        return;
+    }
     // SAFETY: the hook runs between fork and exec in the new process and
-    // makes only async-signal-safe calls (isatty, setpgid, sigprocmask,
+    // makes only async-signal-safe calls (setpgid, sigprocmask,
     // tcsetpgrp, getpid) on locals.
     unsafe {
         command.pre_exec(|| {
-            if libc::isatty(0) != 1 {
-                return Ok(());
-            }
             libc::setpgid(0, 0);
             // A background group may only take the terminal with SIGTTOU
             // blocked; the mask is put back before exec.
@@ -42,16 +73,17 @@ pub(crate) fn foreground(command: &mut Command) {
 }
 
 /// Gives the terminal on standard input back to this process's group, if
-/// a program that ran inside (a shell with job control) left another group
-/// in the foreground. `SIGTTOU`, which a background group gets for trying,
+/// it had it and a program that ran inside (a shell with job control) left
+/// another group in the foreground. `SIGTTOU`, which a background group gets for trying,
 /// is blocked meanwhile.
 pub(crate) fn reclaim() {
     use nix::sys::signal::{sigprocmask, SigSet, SigmaskHow, Signal};
-    use nix::unistd::{getpgrp, isatty, tcgetpgrp, tcsetpgrp};
-    let stdin = std::io::stdin();
-    if !isatty(&stdin).unwrap_or(false) {
+    use nix::unistd::{getpgrp, tcgetpgrp, tcsetpgrp};
+    // Never take it from the user's shell when we ran in the background.
+    if OWNED.load(Ordering::Relaxed) != YES {
         return;
     }
+    let stdin = std::io::stdin();
     let ours = getpgrp();
     if tcgetpgrp(&stdin).map_or(true, |fg| fg == ours) {
         return;

@@ -68,18 +68,40 @@ impl Network {
                 "this process has {threads} threads; join a network before starting any"
             )));
         }
+        // Everything is opened through one handle on the process's /proc
+        // directory: if the process ends and its pid is reused meanwhile,
+        // these fail rather than open another process's namespaces.
         let proc = PathBuf::from(format!("/proc/{}", self.holder));
-        let open = |path: PathBuf| {
-            File::open(&path).map_err(|e| join_error(format!("open {}: {e}", path.display())))
+        let dir =
+            File::open(&proc).map_err(|e| join_error(format!("open {}: {e}", proc.display())))?;
+        let open = |relative: &str| {
+            nix::fcntl::openat(
+                &dir,
+                relative,
+                nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_CLOEXEC,
+                nix::sys::stat::Mode::empty(),
+            )
+            .map(File::from)
+            .map_err(|e| join_error(format!("open {}/{relative}: {e}", proc.display())))
         };
-        let user = open(proc.join("ns/user"))?;
-        let mnt = open(proc.join("ns/mnt"))?;
-        let uts = open(proc.join("ns/uts"))?;
-        let pid = open(proc.join("ns/pid"))?;
-        let net = open(published_dir(self.holder).join(publish::NODES).join(node))?;
-        let same_user = std::fs::metadata("/proc/self/ns/user")
-            .and_then(|ours| Ok(ours.ino() == user.metadata()?.ino()))
-            .unwrap_or(false);
+        let user = open("ns/user")?;
+        let mnt = open("ns/mnt")?;
+        let uts = open("ns/uts")?;
+        let pid = open("ns/pid")?;
+        let uid_map = open("uid_map").and_then(|mut f| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut f, &mut text)
+                .map_err(|e| join_error(format!("read {}/uid_map: {e}", proc.display())))?;
+            Ok(text)
+        })?;
+        let our_user = std::fs::metadata("/proc/self/ns/user")
+            .map_err(|e| join_error(format!("stat /proc/self/ns/user: {e}")))?;
+        let their_user = user
+            .metadata()
+            .map_err(|e| join_error(format!("stat {}/ns/user: {e}", proc.display())))?;
+        owned_by_us(our_user.ino(), their_user.ino(), &uid_map)
+            .map_err(|why| join_error(why.to_string()))?;
+        let net = open(&format!("root{}/{}/{node}", publish::DIR, publish::NODES))?;
         let cwd = std::env::current_dir().ok();
         let enter = |fd: &File, flag: CloneFlags, what: &str| {
             setns(fd, flag).map_err(|e| {
@@ -93,9 +115,7 @@ impl Network {
                 ))
             })
         };
-        if !same_user {
-            enter(&user, CloneFlags::CLONE_NEWUSER, "user")?;
-        }
+        enter(&user, CloneFlags::CLONE_NEWUSER, "user")?;
         enter(&mnt, CloneFlags::CLONE_NEWNS, "mount")?;
         enter(&uts, CloneFlags::CLONE_NEWUTS, "UTS")?;
         enter(&net, CloneFlags::CLONE_NEWNET, &format!("`{node}` network"))?;
@@ -105,6 +125,33 @@ impl Network {
             let _ = std::env::set_current_dir(cwd);
         }
         Ok(())
+    }
+}
+
+/// Whether a sandbox may be entered by this process: it must have a user
+/// namespace of its own (`their_user`, not `our_user`) whose root is this
+/// process's user (`uid_map`, as this process reads it). Otherwise
+/// joining it would run what its mount namespace holds (a shell, `~/.bashrc`)
+/// with this process's powers, chosen by whoever made it: a network of
+/// another user, or a forged one, is refused, as root too.
+fn owned_by_us(our_user: u64, their_user: u64, uid_map: &str) -> Result<(), &'static str> {
+    if our_user == their_user {
+        return Err("it has no user namespace of its own (a sandbox made with \
+             NETNS_TEST_USERNS=never, or not netns-test's), and entering would run what it \
+             chose with this process's powers");
+    }
+    let me = nix::unistd::geteuid().as_raw();
+    let root_is_me = uid_map.lines().any(|line| {
+        let fields: Vec<u32> = line
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        matches!(fields.as_slice(), [0, outside, _] if *outside == me)
+    });
+    if root_is_me {
+        Ok(())
+    } else {
+        Err("it belongs to another user; only its own user may enter a network")
     }
 }
 
@@ -139,6 +186,12 @@ fn network_of(pid: u32) -> Option<Network> {
         .split_whitespace()
         .map(str::to_string)
         .collect();
+    let our_user = std::fs::metadata("/proc/self/ns/user").ok()?.ino();
+    let their_user = std::fs::metadata(format!("/proc/{pid}/ns/user"))
+        .ok()?
+        .ino();
+    let uid_map = std::fs::read_to_string(format!("/proc/{pid}/uid_map")).ok()?;
+    owned_by_us(our_user, their_user, &uid_map).ok()?;
     let mount_ns = std::fs::metadata(format!("/proc/{pid}/ns/mnt")).ok()?.ino();
     Some(Network {
         holder: pid,
@@ -236,5 +289,35 @@ pub fn find(pid: Option<u32>) -> Result<Network, Error> {
                     )
                 })
         }
+    }
+}
+
+/// Makes the network of sandbox `pid` the most recent, for `enter`
+/// without `--pid` (a paused test, when its turn to be shown comes).
+pub(crate) fn mark_most_recent(pid: u32) {
+    if let Ok(network) = find(Some(pid)) {
+        let session = published_dir(network.holder).join(publish::SESSION);
+        if let Ok(file) = std::fs::OpenOptions::new().write(true).open(session) {
+            let _ = file.set_modified(std::time::SystemTime::now());
+        }
+    }
+}
+
+#[cfg(test)]
+mod enter_should {
+    use super::*;
+
+    #[test]
+    fn enter_only_a_sandbox_of_its_own_user() {
+        let me = nix::unistd::geteuid().as_raw();
+        assert_eq!(
+            owned_by_us(1, 2, &format!("         0       {me}          1\n")),
+            Ok(())
+        );
+        let other = me.wrapping_add(1);
+        assert!(owned_by_us(1, 2, &format!("0 {other} 1\n")).is_err());
+        assert!(owned_by_us(1, 2, "").is_err());
+        // No user namespace of its own: refused even when the map matches.
+        assert!(owned_by_us(1, 1, &format!("0 {me} 1\n")).is_err());
     }
 }

@@ -40,6 +40,7 @@ use std::process::{Command, ExitStatus};
 use crate::sandbox::{self, session as sandboxed};
 use crate::{Net, Topology};
 
+pub(crate) use enter::mark_most_recent;
 pub use enter::{find, Network};
 
 /// A network to build and a piece of work to run in it.
@@ -100,6 +101,8 @@ impl<'t> Session<'t> {
         work: impl FnOnce(&Net) -> i32,
     ) -> Result<i32, Error> {
         let ready = &mut |pid: u32, nodes: &[String]| on_ready(&Ready { pid, nodes });
+        // Asked here: the sandbox cannot see this process's group.
+        sandbox::terminal::note_owner();
         let ended = sandboxed::run(
             self.topology,
             &self.label,
@@ -115,22 +118,30 @@ impl<'t> Session<'t> {
     }
 }
 
-/// Starts `command` and waits for it as a shell waits for a foreground
-/// job: when standard input is a terminal, the program gets a process
-/// group of its own and the terminal (so a shell inside has job control),
-/// and SIGINT and SIGQUIT from the terminal reach it, not this process;
-/// afterwards this process takes the terminal back. Returns its exit code,
+/// Starts `command` and waits for it, in this process's group: SIGINT and
+/// SIGQUIT from the terminal reach it, not this process (which ignores
+/// them meanwhile), and Ctrl-Z stops the whole job. Returns its exit code,
 /// or 128 plus the signal that killed it.
 pub fn run_foreground(command: &mut Command) -> io::Result<i32> {
-    sandbox::terminal::foreground(command);
-    let mut child = command.spawn()?;
-    // Started with the dispositions this process had: default ones.
-    let waited = {
-        let _interrupts = sandbox::signals::IgnoreInterrupts::new();
-        child.wait()
-    };
+    wait_ignoring_interrupts(command.spawn()?)
+}
+
+/// Starts `command`, an interactive shell, as a shell starts a job: when
+/// this process's group has the terminal, the program leads a process
+/// group of its own and gets the terminal (so it has job control inside a
+/// sandbox's PID namespace), and this process takes the terminal back
+/// after. Returns its exit code, or 128 plus the signal that killed it.
+pub fn run_interactive(command: &mut Command) -> io::Result<i32> {
+    sandbox::terminal::lead(command);
+    let waited = wait_ignoring_interrupts(command.spawn()?);
     sandbox::terminal::reclaim();
-    Ok(exit_code(waited?))
+    waited
+}
+
+fn wait_ignoring_interrupts(mut child: std::process::Child) -> io::Result<i32> {
+    // Started with the dispositions this process had: default ones.
+    let _interrupts = sandbox::signals::IgnoreInterrupts::new();
+    Ok(exit_code(child.wait()?))
 }
 
 /// A program's exit status as a shell reports it: its code, or 128 plus
