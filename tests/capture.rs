@@ -33,18 +33,27 @@ fn run_fixture(name: &str, env: &[(&str, &str)]) -> Output {
     cmd.output().unwrap()
 }
 
-/// The path the report printed after `capture: `.
-fn reported_path(out: &Output) -> PathBuf {
+/// What the report printed after `what` (`capture: `, `picture: `).
+fn reported(out: &Output, what: &str) -> String {
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let line = all
-        .lines()
-        .find_map(|l| l.split("capture: ").nth(1))
-        .unwrap_or_else(|| panic!("no capture line in:\n{all}"));
-    PathBuf::from(line.split(" (").next().unwrap())
+    all.lines()
+        .find_map(|l| l.split(what).nth(1))
+        .unwrap_or_else(|| panic!("no {what:?} line in:\n{all}"))
+        .to_string()
+}
+
+/// The path the report printed after `capture: `.
+fn reported_path(out: &Output) -> PathBuf {
+    PathBuf::from(reported(out, "capture: ").split(" (").next().unwrap())
+}
+
+/// The path the report printed after `picture: `.
+fn reported_picture(out: &Output) -> PathBuf {
+    PathBuf::from(reported(out, "picture: ").trim())
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -100,20 +109,6 @@ fn a_failing_test_writes_a_pcapng_whose_frames_match_the_traffic() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-/// The path the report printed after `picture: `.
-fn reported_picture(out: &Output) -> PathBuf {
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let line = all
-        .lines()
-        .find_map(|l| l.split("picture: ").nth(1))
-        .unwrap_or_else(|| panic!("no picture line in:\n{all}"));
-    PathBuf::from(line.trim())
-}
-
 #[test]
 fn a_failing_test_draws_its_network_beside_its_capture() {
     let dir = scratch("picture");
@@ -136,35 +131,6 @@ fn a_failing_test_draws_its_network_beside_its_capture() {
         assert!(svg.contains(name), "{name} missing:\n{svg}");
     }
     std::fs::remove_dir_all(dir).unwrap();
-}
-
-#[test]
-fn always_draws_a_passing_test_s_network_and_never_draws_nothing() {
-    let dir = scratch("always-picture");
-    let out = run_fixture(
-        "fixture_pass_with_one_ping",
-        &[
-            ("NETNS_TEST_CAPTURE_DIR", dir.to_str().unwrap()),
-            ("NETNS_TEST_CAPTURE", "always"),
-        ],
-    );
-    assert!(out.status.success());
-    let picture = reported_picture(&out);
-    assert!(std::fs::read_to_string(&picture)
-        .unwrap()
-        .starts_with("<svg"));
-    std::fs::remove_dir_all(&dir).unwrap();
-
-    let out = run_fixture(
-        "fixture_ping_across_the_router_then_fail",
-        &[
-            ("NETNS_TEST_CAPTURE_DIR", dir.to_str().unwrap()),
-            ("NETNS_TEST_CAPTURE", "never"),
-        ],
-    );
-    assert!(!out.status.success());
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("picture:"));
-    assert!(!dir.exists());
 }
 
 /// `(protocol, ICMP type)` of an IPv4 ICMP frame.
@@ -285,6 +251,9 @@ fn always_writes_for_a_passing_test_and_never_captures_nothing() {
         .frames
         .iter()
         .any(|f| ipv4_icmp(&f.data) == Some((1, 8))));
+    // And the picture of its network beside it.
+    let picture = std::fs::read_to_string(reported_picture(&out)).unwrap();
+    assert!(picture.starts_with("<svg"), "{picture}");
     std::fs::remove_dir_all(&dir).unwrap();
 
     let out = run_fixture(
@@ -296,6 +265,7 @@ fn always_writes_for_a_passing_test_and_never_captures_nothing() {
     );
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("packets seen: 0"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("picture:"));
     assert!(!dir.exists());
 }
 

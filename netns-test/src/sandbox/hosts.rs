@@ -47,9 +47,19 @@ pub(crate) fn install(text: &str) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let file = dir.join("hosts");
     std::fs::write(&file, text)?;
+    bind(&file, std::path::Path::new(ETC_HOSTS), "")
+}
+
+/// Bind-mounts `source` on `target` in this process's mount namespace;
+/// the error names both, and `what` (if any) the mount is for.
+pub(super) fn bind(
+    source: &std::path::Path,
+    target: &std::path::Path,
+    what: &str,
+) -> io::Result<()> {
     mount(
-        Some(&file),
-        ETC_HOSTS,
+        Some(source),
+        target,
         None::<&str>,
         MsFlags::MS_BIND,
         None::<&str>,
@@ -57,7 +67,11 @@ pub(crate) fn install(text: &str) -> io::Result<()> {
     .map_err(|e| {
         io::Error::new(
             io::Error::from(e).kind(),
-            format!("bind-mount {} on {ETC_HOSTS}: {e}", file.display()),
+            format!(
+                "bind-mount {}{what} on {}: {e}",
+                source.display(),
+                target.display()
+            ),
         )
     })
 }

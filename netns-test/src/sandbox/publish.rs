@@ -14,8 +14,6 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::path::{Path, PathBuf};
 
-use nix::mount::{mount, MsFlags};
-
 use super::hosts;
 use crate::Net;
 
@@ -51,22 +49,11 @@ pub(crate) fn publish_namespaces(
         let target = nodes.join(name);
         std::fs::write(&target, b"")?;
         let source = PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()));
-        mount(
-            Some(&source),
+        hosts::bind(
+            &source,
             &target,
-            None::<&str>,
-            MsFlags::MS_BIND,
-            None::<&str>,
-        )
-        .map_err(|e| {
-            io::Error::new(
-                io::Error::from(e).kind(),
-                format!(
-                    "bind-mount `{name}`'s network namespace on {}: {e}",
-                    target.display()
-                ),
-            )
-        })?;
+            &format!(" (`{name}`'s network namespace)"),
+        )?;
     }
     // Written last: a network is enterable once this exists.
     let names: Vec<&str> = namespaces.iter().map(|(name, _)| *name).collect();
