@@ -101,9 +101,10 @@ impl Drawn {
         }
     }
 
-    /// Writes the picture beside the capture; the report's line.
-    fn save(&self, saving: &Saving) -> String {
-        crate::capture::save_picture(&saving.dir, &saving.file, &self.svg())
+    /// Writes the picture beside the capture `file` in `dir`; the report's
+    /// line.
+    fn save(&self, dir: &std::path::Path, file: &str) -> String {
+        crate::capture::save_picture(dir, file, &self.svg())
     }
 }
 
@@ -270,7 +271,7 @@ fn run_test(
                 println!(
                     "netns-test: {}\nnetns-test: {}",
                     net.save_capture(&saving.dir, &saving.file),
-                    drawn.save(saving)
+                    drawn.save(&saving.dir, &saving.file)
                 );
             }
             lock(reporter).finish(&[Message::Passed]);
@@ -294,7 +295,7 @@ fn run_test(
             {
                 state.push_str(&net.save_capture(&saving.dir, &saving.file));
                 state.push('\n');
-                state.push_str(&drawn.save(saving));
+                state.push_str(&drawn.save(&saving.dir, &saving.file));
                 state.push('\n');
             }
             if lock(reporter).finish(&[Message::NetworkState(state), failure])
@@ -403,12 +404,6 @@ fn watchdog(
 ) -> Result<(), String> {
     use std::os::fd::{AsFd, IntoRawFd};
     let (dir, file) = (saving.dir.clone(), saving.file.clone());
-    let picture = Saving {
-        dir: dir.clone(),
-        file: file.clone(),
-        name: saving.name.clone(),
-        pause: false,
-    };
     let (name, pausing) = (saving.name.clone(), saving.pause);
     let fail = |e: std::io::Error| format!("start the watchdog: {e}");
     let (wake_r, wake_w) = spawn::pipe().map_err(fail)?;
@@ -416,18 +411,23 @@ fn watchdog(
     let snapshot = net.snapshot().map_err(fail)?;
     let reporter = Arc::clone(reporter);
     let watch = move || {
+        // The state, with the capture and the picture if there is one.
+        let report = || {
+            let mut state = snapshot.describe();
+            let capture = snapshot.save_capture(&dir, &file);
+            if !capture.is_empty() {
+                state.push_str(&capture);
+                state.push('\n');
+                state.push_str(&drawn.save(&dir, &file));
+            }
+            state
+        };
         let left = timeout.saturating_sub(started.elapsed());
         let wait = PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX);
         let mut pfd = [PollFd::new(wake_r.as_fd(), PollFlags::POLLIN)];
         match poll(&mut pfd, wait) {
             Ok(0) => {
-                let mut state = snapshot.describe();
-                let capture = snapshot.save_capture(&dir, &file);
-                if !capture.is_empty() {
-                    state.push_str(&capture);
-                    state.push('\n');
-                    state.push_str(&drawn.save(&picture));
-                }
+                let state = report();
                 let elapsed = started.elapsed().as_millis() as u64;
                 if lock(&reporter)
                     .finish(&[Message::NetworkState(state), Message::TimedOut(elapsed)])
@@ -441,13 +441,7 @@ fn watchdog(
             }
             Ok(_) => {
                 // A crash handler woke us: the process is about to die of a signal.
-                let mut state = snapshot.describe();
-                let capture = snapshot.save_capture(&dir, &file);
-                if !capture.is_empty() {
-                    state.push_str(&capture);
-                    state.push('\n');
-                    state.push_str(&drawn.save(&picture));
-                }
+                let state = report();
                 lock(&reporter).finish(&[Message::NetworkState(state)]);
                 let _ = nix::unistd::write(&ack_w, &[1]);
             }
