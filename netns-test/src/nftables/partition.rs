@@ -18,13 +18,11 @@
 
 use std::net::IpAddr;
 
-use netlink_packet_core::{NLM_F_APPEND, NLM_F_CREATE};
-
 use super::attr::Attrs;
 use super::error::{NftError, Step};
 use super::expr::{Expr, MetaKey};
 use super::message::{Batch, Msg, NFPROTO_INET, NFPROTO_IPV4, NFPROTO_IPV6};
-use super::ruleset::{chain, rule, Chain, NFTA_TABLE_NAME};
+use super::ruleset::{push_chain, push_table, Chain, NFTA_TABLE_NAME};
 use super::socket::NfTables;
 
 /// Before connection tracking (-200) and destination NAT (-100): a
@@ -67,40 +65,15 @@ pub(crate) fn heal(node: &str, id: u64) -> Result<(), NftError> {
 fn batch(id: u64, a: &[IpAddr], b: &[IpAddr]) -> Batch {
     let table = table(id);
     let mut batch = Batch::new(1);
-    let mut attrs = Attrs::new();
-    attrs.string(NFTA_TABLE_NAME, &table);
-    batch.push(
-        Msg::NewTable,
-        NFPROTO_INET,
-        NLM_F_CREATE,
-        &attrs,
-        Step::Table,
-        format!("inet {table}"),
-    );
-    batch.push(
-        Msg::NewChain,
-        NFPROTO_INET,
-        NLM_F_CREATE,
-        &chain(&table, PREROUTING),
-        Step::Chain,
-        PREROUTING.name,
-    );
+    push_table(&mut batch, &table);
     let pairs = a
         .iter()
         .flat_map(|x| b.iter().map(move |y| (*x, *y)))
         .flat_map(|(x, y)| [(x, y), (y, x)]);
-    for (from, to) in pairs {
-        if let Some(exprs) = drop_between(from, to) {
-            batch.push(
-                Msg::NewRule,
-                NFPROTO_INET,
-                NLM_F_CREATE | NLM_F_APPEND,
-                &rule(&table, PREROUTING, &exprs),
-                Step::Partition,
-                format!("{from} -> {to}"),
-            );
-        }
-    }
+    let rules = pairs.filter_map(|(from, to)| {
+        drop_between(from, to).map(|exprs| (exprs, Step::Partition, format!("{from} -> {to}")))
+    });
+    push_chain(&mut batch, &table, PREROUTING, rules);
     batch
 }
 

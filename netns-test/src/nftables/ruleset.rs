@@ -75,64 +75,69 @@ pub(crate) fn apply(
 /// The batch: the table, the chains used, one rule per statement.
 fn batch(node: &str, nats: &[&NatPlan], forwards: &[&ForwardPlan]) -> Batch {
     let mut batch = Batch::new(1);
-    let mut table = Attrs::new();
-    table.string(NFTA_TABLE_NAME, TABLE);
+    push_table(&mut batch, TABLE);
+    if !forwards.is_empty() {
+        let rules = forwards.iter().map(|forward| {
+            let what = format!(
+                "forward {node}:{} {} {} to {}",
+                forward.ifname, forward.protocol, forward.port, forward.to
+            );
+            (dnat(forward), Step::Forward, what)
+        });
+        push_chain(&mut batch, TABLE, PREROUTING, rules);
+    }
+    if !nats.is_empty() {
+        let rules = nats.iter().map(|nat| {
+            let random = if nat.random { " random" } else { "" };
+            let what = format!("nat {node}:{}{random}", nat.ifname);
+            (masquerade(nat), Step::Masquerade, what)
+        });
+        push_chain(&mut batch, TABLE, POSTROUTING, rules);
+    }
+    batch
+}
+
+/// Adds the `inet` table `table` to `batch` (made if it is missing).
+pub(super) fn push_table(batch: &mut Batch, table: &str) {
+    let mut attrs = Attrs::new();
+    attrs.string(NFTA_TABLE_NAME, table);
     batch.push(
         Msg::NewTable,
         NFPROTO_INET,
         NLM_F_CREATE,
-        &table,
+        &attrs,
         Step::Table,
-        format!("inet {TABLE}"),
+        format!("inet {table}"),
     );
-    if !forwards.is_empty() {
+}
+
+/// Adds the base chain `chain` of `table` to `batch`, then `rules` in order
+/// at its end: each rule's expressions, its step and what it is (for an
+/// error about it).
+pub(super) fn push_chain(
+    batch: &mut Batch,
+    table: &str,
+    chain: Chain,
+    rules: impl IntoIterator<Item = (Vec<Expr>, Step, String)>,
+) {
+    batch.push(
+        Msg::NewChain,
+        NFPROTO_INET,
+        NLM_F_CREATE,
+        &self::chain(table, chain),
+        Step::Chain,
+        chain.name,
+    );
+    for (exprs, step, what) in rules {
         batch.push(
-            Msg::NewChain,
+            Msg::NewRule,
             NFPROTO_INET,
-            NLM_F_CREATE,
-            &chain(TABLE, PREROUTING),
-            Step::Chain,
-            PREROUTING.name,
+            NLM_F_CREATE | NLM_F_APPEND,
+            &rule(table, chain, &exprs),
+            step,
+            what,
         );
-        for forward in forwards {
-            batch.push(
-                Msg::NewRule,
-                NFPROTO_INET,
-                NLM_F_CREATE | NLM_F_APPEND,
-                &rule(TABLE, PREROUTING, &dnat(forward)),
-                Step::Forward,
-                format!(
-                    "forward {node}:{} {} {} to {}",
-                    forward.ifname, forward.protocol, forward.port, forward.to
-                ),
-            );
-        }
     }
-    if !nats.is_empty() {
-        batch.push(
-            Msg::NewChain,
-            NFPROTO_INET,
-            NLM_F_CREATE,
-            &chain(TABLE, POSTROUTING),
-            Step::Chain,
-            POSTROUTING.name,
-        );
-        for nat in nats {
-            batch.push(
-                Msg::NewRule,
-                NFPROTO_INET,
-                NLM_F_CREATE | NLM_F_APPEND,
-                &rule(TABLE, POSTROUTING, &masquerade(nat)),
-                Step::Masquerade,
-                format!(
-                    "nat {node}:{}{}",
-                    nat.ifname,
-                    if nat.random { " random" } else { "" }
-                ),
-            );
-        }
-    }
-    batch
 }
 
 /// `NFT_MSG_NEWCHAIN` attributes of a base chain in `table`.
